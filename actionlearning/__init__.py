@@ -1,0 +1,77 @@
+"""actionlearning: joint NHS and local-authority leadership programmes."""
+
+import os
+import secrets
+
+from flask import Flask
+
+CONFIG_TEMPLATE = """\
+# Local configuration for this installation. Never commit this file.
+SECRET_KEY = {secret!r}
+# SESSION_COOKIE_SECURE = True   # when served over https
+# BASE_URL = "https://actionlearning.example.org"
+"""
+
+
+def create_app(config=None):
+    """Build the application: configuration, database, extensions, blueprints."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(
+        DATABASE=os.path.join(app.instance_path, "actionlearning.db"),
+        BASE_URL="http://127.0.0.1:5000",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        IDLE_TIMEOUT_MINUTES=120,
+        SIGN_IN_FAILURE_LIMIT=10,
+        SIGN_IN_ADDRESS_FAILURE_LIMIT=30,
+        SIGN_IN_WINDOW_MINUTES=15,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if config is None or "SECRET_KEY" not in config:
+        _ensure_instance_config(app.instance_path)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ACTIONLEARNING")
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    app.config.update(config or {})
+    app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
+
+    from . import auth, db, security
+
+    db.init_app(app)
+    security.init_app(app)
+    auth.login_manager.init_app(app)
+    _register_blueprints(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app):
+    from . import auth, casestudies, feeds, journal, programmes, scheduling
+
+    for module in (auth, programmes, scheduling, journal, feeds, casestudies):
+        app.register_blueprint(module.bp)
+
+
+def _ensure_instance_config(instance_path):
+    """Create instance/config.py with a random SECRET_KEY on first run."""
+    path = os.path.join(instance_path, "config.py")
+    if os.path.exists(path):
+        return
+    os.makedirs(instance_path, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker won the race
+        return
+    with os.fdopen(fd, "w") as f:
+        f.write(CONFIG_TEMPLATE.format(secret=secrets.token_hex(32)))

@@ -1,0 +1,436 @@
+"""Accounts: people, passwords, server-side sessions, sign-in throttling, single-use links."""
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .db import get_db, now, write
+from .security import Form, is_local_path
+from .text import has_control_characters
+
+ROLES = ("participant", "facilitator", "organiser")
+LINK_LIFETIME = timedelta(days=7)
+MIN_PASSWORD_LENGTH = 10
+SESSION_TOUCH_SECONDS = 60  # refresh last_seen_at at most this often: one write a minute
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to see that page."
+login_manager.session_protection = None  # sessions are server-side rows; see load_user
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message says why."""
+
+
+class SignedInPerson(UserMixin):
+    """The person behind a live login session. get_id() is the session token, not the id."""
+
+    def __init__(self, row, token):
+        self.id = row["id"]
+        self.name = row["name"]
+        self.email = row["email"]
+        self.role = row["role"]
+        self._token = token
+
+    def get_id(self):
+        return self._token
+
+    @property
+    def is_organiser(self):
+        return self.role == "organiser"
+
+    @property
+    def is_facilitator(self):
+        return self.role == "facilitator"
+
+
+def hash_token(token):
+    """Tokens are stored only as hashes: a copy of the database signs no one in."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+# Queries
+
+
+def person_by_email(db, email):
+    rows = list(db.query("SELECT * FROM people WHERE email = ?", [normalise_email(email)]))
+    return rows[0] if rows else None
+
+
+def person(db, person_id):
+    rows = list(db.query("SELECT * FROM people WHERE id = ?", [person_id]))
+    return rows[0] if rows else None
+
+
+def session_person(db, token, idle_minutes):
+    """The active person behind a session token, or None if it is unknown, idle or revoked."""
+    rows = list(
+        db.query(
+            """SELECT p.*, s.id AS session_id, s.last_seen_at FROM login_sessions s
+           JOIN people p ON p.id = s.person_id
+           WHERE s.token_hash = ? AND p.is_active = 1""",
+            [hash_token(token)],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    last_seen = datetime.fromisoformat(row["last_seen_at"])
+    idle = datetime.now(UTC) - last_seen
+    if idle > timedelta(minutes=idle_minutes):
+        with write(db):
+            db.execute("DELETE FROM login_sessions WHERE id = ?", [row["session_id"]])
+        return None
+    if idle > timedelta(seconds=SESSION_TOUCH_SECONDS):
+        with write(db):
+            db.execute(
+                "UPDATE login_sessions SET last_seen_at = ? WHERE id = ?",
+                [now(), row["session_id"]],
+            )
+    return row
+
+
+def sign_in_blocked(db, email, address, limits):
+    """True when too many recent failures came for this account or from this address."""
+    since = (datetime.now(UTC) - timedelta(minutes=limits["window"])).isoformat()
+    by_account = db.execute(
+        "SELECT count(*) FROM sign_in_failures WHERE email = ? AND failed_at > ?",
+        [normalise_email(email), since],
+    ).fetchone()[0]
+    by_address = db.execute(
+        "SELECT count(*) FROM sign_in_failures WHERE address = ? AND failed_at > ?",
+        [address, since],
+    ).fetchone()[0]
+    return by_account >= limits["account"] or by_address >= limits["address"]
+
+
+# Actions
+
+
+def create_person(
+    db, email, name, role="participant", organisation_id=None, password=None, job_title=""
+):
+    """Add an account and return its id; password may be None for an invited person."""
+    email = normalise_email(email)
+    name = (name or "").strip()
+    problems = []
+    if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
+        problems.append(f"'{email}' is not an e-mail address.")
+    if not name:
+        problems.append("A name is needed.")
+    if role not in ROLES:
+        problems.append(f"Role must be one of {', '.join(ROLES)}.")
+    if any(has_control_characters(v) for v in (email, name, job_title)):
+        problems.append("Remove the control characters (such as NUL) from the text.")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if not email.isascii():
+        problems.append("Use an e-mail address written in plain ASCII letters.")
+    if problems:
+        raise AccountError(" ".join(problems))
+    with write(db):
+        if person_by_email(db, email):
+            raise AccountError(f"There is already an account for {email}.")
+        return (
+            db["people"]
+            .insert(
+                {
+                    "email": email,
+                    "name": name,
+                    "role": role,
+                    "organisation_id": organisation_id,
+                    "job_title": job_title,
+                    "password_hash": generate_password_hash(password) if password else None,
+                    "is_active": 1,
+                    "created_at": now(),
+                }
+            )
+            .last_pk
+        )
+
+
+def check_sign_in(db, email, password, address, limits):
+    """The person for a correct e-mail and password; records a failure otherwise."""
+    if sign_in_blocked(db, email, address, limits):
+        raise AccountError("Too many failed sign-ins. Wait 15 minutes and try again.")
+    row = person_by_email(db, email)
+    dummy = "scrypt:32768:8:1$dummy$" + "0" * 128  # same work for unknown e-mails
+    ok = check_password_hash(
+        row["password_hash"] if row and row["password_hash"] else dummy, password or ""
+    )
+    if row and ok and row["is_active"]:
+        return row
+    with write(db):
+        db["sign_in_failures"].insert(
+            {"email": normalise_email(email), "address": address, "failed_at": now()}
+        )
+    raise AccountError("That e-mail and password do not match an active account.")
+
+
+def start_session(db, person_id, address="", user_agent=""):
+    """A new server-side session; returns the token the cookie carries."""
+    token = secrets.token_urlsafe(32)
+    with write(db):
+        db["login_sessions"].insert(
+            {
+                "token_hash": hash_token(token),
+                "person_id": person_id,
+                "created_at": now(),
+                "last_seen_at": now(),
+                "address": address,
+                "user_agent": user_agent[:200],
+            }
+        )
+    return token
+
+
+def end_session(db, token):
+    with write(db):
+        db.execute("DELETE FROM login_sessions WHERE token_hash = ?", [hash_token(token)])
+
+
+def set_password(db, person_id, password):
+    """Change a password and sign the person out everywhere."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    with write(db):
+        db.execute(
+            "UPDATE people SET password_hash = ? WHERE id = ?",
+            [generate_password_hash(password), person_id],
+        )
+        db.execute("DELETE FROM login_sessions WHERE person_id = ?", [person_id])
+
+
+def set_active(db, person_id, active):
+    """Activate or deactivate an account; deactivating signs it out everywhere."""
+    with write(db):
+        db.execute("UPDATE people SET is_active = ? WHERE id = ?", [int(active), person_id])
+        if not active:
+            db.execute("DELETE FROM login_sessions WHERE person_id = ?", [person_id])
+
+
+def create_account_link(db, person_id, purpose, created_by=None):
+    """A single-use sign-up ('invite') or password-reset ('reset') token, valid 7 days."""
+    assert purpose in ("invite", "reset")
+    token = secrets.token_urlsafe(32)
+    created = datetime.now(UTC).replace(microsecond=0)
+    with write(db):
+        db["account_links"].insert(
+            {
+                "token_hash": hash_token(token),
+                "person_id": person_id,
+                "purpose": purpose,
+                "created_by": created_by,
+                "created_at": created.isoformat(),
+                "expires_at": (created + LINK_LIFETIME).isoformat(),
+                "used_at": None,
+            }
+        )
+    return token
+
+
+def account_link(db, token):
+    """The unused, unexpired link for a token, with its person, or None."""
+    rows = list(
+        db.query(
+            """SELECT l.*, p.name, p.email FROM account_links l JOIN people p ON p.id = l.person_id
+           WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ?""",
+            [hash_token(token), now()],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def use_account_link(db, token, password):
+    """Set the password through a link, once; returns the person's id."""
+    link = account_link(db, token)
+    if link is None:
+        raise AccountError(
+            "This link has expired or has already been used. Ask an organiser for a new one."
+        )
+    set_password(db, link["person_id"], password)
+    with write(db):
+        changed = db.execute(
+            "UPDATE account_links SET used_at = ? WHERE id = ? AND used_at IS NULL",
+            [now(), link["id"]],
+        ).rowcount
+        db.execute("UPDATE people SET is_active = 1 WHERE id = ?", [link["person_id"]])
+    if not changed:
+        raise AccountError("This link has already been used.")
+    return link["person_id"]
+
+
+def forget_old_failures(db, days=1):
+    cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+    with write(db):
+        db.execute("DELETE FROM sign_in_failures WHERE failed_at < ?", [cutoff])
+
+
+# Flask-Login wiring
+
+
+@login_manager.user_loader
+def load_user(token):
+    row = session_person(get_db(), token, current_app.config["IDLE_TIMEOUT_MINUTES"])
+    return SignedInPerson(row, token) if row else None
+
+
+def role_required(*roles):
+    """A view decorator: 403 unless the signed-in person's role is one of these."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+organiser_required = role_required("organiser")
+
+
+def client_address():
+    return request.remote_addr or ""
+
+
+def sign_in_limits():
+    config = current_app.config
+    return {
+        "account": config["SIGN_IN_FAILURE_LIMIT"],
+        "address": config["SIGN_IN_ADDRESS_FAILURE_LIMIT"],
+        "window": config["SIGN_IN_WINDOW_MINUTES"],
+    }
+
+
+def begin_signed_in_session(person_id):
+    """Clear the old cookie session (no fixation) and sign in with a fresh server session."""
+    db = get_db()
+    token = start_session(db, person_id, client_address(), request.user_agent.string or "")
+    session.clear()
+    login_user(SignedInPerson(person(db, person_id), token))
+    session.permanent = False
+
+
+# Forms and views
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(Form):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class NewPasswordForm(Form):
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    target = request.args.get("next", "")
+    if not is_local_path(target):
+        target = ""
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            row = check_sign_in(
+                db, form.email.data, form.password.data, client_address(), sign_in_limits()
+            )
+        except AccountError as error:
+            flash(str(error), "error")
+            status = 429 if "Too many" in str(error) else 200
+            return render_template("auth/login.html", form=form, next=target), status
+        begin_signed_in_session(row["id"])
+        return redirect(target or url_for("programmes.home"))
+    return render_template("auth/login.html", form=form, next=target)
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        end_session(get_db(), current_user.get_id())
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_db()
+        row = person(db, current_user.id)
+        if not check_password_hash(row["password_hash"] or "", form.current.data):
+            form.current.errors.append("That is not your current password.")
+        else:
+            set_password(db, current_user.id, form.password.data)
+            begin_signed_in_session(current_user.id)
+            flash("Password changed. You have been signed out everywhere else.", "info")
+            return redirect(url_for("programmes.home"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/link/<token>", methods=["GET", "POST"])
+def use_link(token):
+    db = get_db()
+    link = account_link(db, token)
+    if link is None:
+        return render_template("auth/link_expired.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            person_id = use_account_link(db, token, form.password.data)
+        except AccountError as error:
+            flash(str(error), "error")
+            return render_template("auth/link_expired.html"), 404
+        begin_signed_in_session(person_id)
+        flash("Your password is set and you are signed in.", "info")
+        return redirect(url_for("programmes.home"))
+    return render_template("auth/set_password.html", form=form, link=link)

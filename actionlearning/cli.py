@@ -1,0 +1,96 @@
+"""Command-line commands (flask --app actionlearning COMMAND): parse arguments, call domain code."""
+
+import sqlite3
+
+import click
+from flask import current_app
+
+from . import auth, programmes
+from .db import get_db
+
+
+def init_app(app):
+    for command in (create_user_command, demo_command, backup_command):
+        app.cli.add_command(command)
+
+
+def fail(message):
+    """Stop a command with a clear message and a non-zero exit; nothing was changed."""
+    raise click.ClickException(message)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice(auth.ROLES), default="participant", show_default=True)
+@click.option("--organisation", default=None, help="Organisation name (must exist).")
+@click.option(
+    "--programme",
+    "programme_id",
+    type=int,
+    default=None,
+    help="Also add the person to this programme with the same role.",
+)
+@click.option("--password", default=None, help="Prompted for when not given.")
+def create_user_command(email, name, role, organisation, programme_id, password):
+    """Add an account."""
+    db = get_db()
+    organisation_id = None
+    if organisation:
+        row = programmes.organisation_by_name(db, organisation)
+        if row is None:
+            fail(f"No organisation called '{organisation}'.")
+        organisation_id = row["id"]
+    if programme_id is not None and programmes.programme(db, programme_id) is None:
+        fail(f"No programme with id {programme_id}.")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        person_id = auth.create_person(db, email, name, role, organisation_id, password)
+    except auth.AccountError as error:
+        fail(str(error))
+    if programme_id is not None:
+        programmes.add_member(db, programme_id, person_id, role)
+    click.echo(f"Created {role} {auth.normalise_email(email)} (id {person_id}).")
+
+
+@click.command("demo")
+@click.option(
+    "--password",
+    default=None,
+    help="Password for every demo account (default: a random one, printed).",
+)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load only into a database with no people yet (used by make run).",
+)
+def demo_command(password, if_empty):
+    """Load the demo programme when it is not there yet."""
+    from . import demo
+
+    db = get_db()
+    if password is not None and len(password) < auth.MIN_PASSWORD_LENGTH:
+        fail(f"The password needs at least {auth.MIN_PASSWORD_LENGTH} characters.")
+    if if_empty and db["people"].count:
+        click.echo(demo.sign_in_help(db, current_app.instance_path))
+        return
+    result = demo.load_demo(db, password, current_app.instance_path)
+    click.echo(result)
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def backup_command(file):
+    """Write a consistent copy of the live database, safe while the app runs."""
+    db = get_db()
+    target = sqlite3.connect(file)
+    try:
+        with target:
+            db.conn.backup(target)  # the SQLite online backup API: a consistent snapshot
+        check = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+    if check != "ok":
+        fail(f"The copy failed its integrity check: {check}")
+    click.echo(f"Backed up {current_app.config['DATABASE']} to {file} (integrity ok).")

@@ -1,0 +1,116 @@
+"""The database: one connection per request, one way to write, numbered migrations."""
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import click
+from flask import current_app, g
+from sqlite_utils import Database
+
+BUSY_TIMEOUT_SECONDS = 5
+
+
+def connect(path):
+    """Open the SQLite file with the settings every connection needs."""
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+    )
+    # Foreign keys and synchronous are per connection, not stored in the file.
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+    conn.execute("PRAGMA synchronous = FULL")  # writes are human-rate: durability first
+    return Database(conn)
+
+
+def get_db():
+    """The request's connection, opened on first use and closed at teardown."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_exc=None):
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+@contextmanager
+def write(db):
+    """One write transaction, locked from the start.
+
+    Plain BEGIN (sqlite-utils' atomic()) takes the write lock only at the first
+    write, so two workers upgrading from read to write fail with "database is
+    locked" instead of waiting: BEGIN IMMEDIATE waits on the busy timeout.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+def now():
+    """The current time as a UTC ISO string, the form every *_at column holds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def schema_version(db):
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db):
+    """Apply the migrations past PRAGMA user_version, each in its own write."""
+    from .migrations import MIGRATIONS
+
+    db.execute("PRAGMA journal_mode = WAL")  # stored in the file: set once
+    applied = []
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        if schema_version(db) >= version:
+            continue
+        # transform() rebuilds tables, which foreign keys forbid; the pragma is
+        # a no-op inside a transaction, so it is switched off before BEGIN.
+        keys_off = getattr(migration, "foreign_keys_off", False)
+        if keys_off:
+            db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with write(db):
+                # Re-read inside the lock: another worker may have migrated meanwhile.
+                if schema_version(db) >= version:
+                    continue
+                migration(db)
+                if keys_off and db.execute("PRAGMA foreign_key_check").fetchall():
+                    raise RuntimeError(f"{migration.__name__} broke a foreign key")
+                db.execute(f"PRAGMA user_version = {version}")
+        finally:
+            if keys_off:
+                db.execute("PRAGMA foreign_keys = ON")
+        applied.append(migration.__name__)
+    return applied
+
+
+def init_app(app):
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(init_db_command)
+    path = app.config["DATABASE"]
+    if path != ":memory:":
+        import os
+
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    db = connect(path)
+    try:
+        migrate(db)  # start-up migrates too, so a new release never serves an old schema
+    finally:
+        db.conn.close()
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create or migrate the database; safe to run again."""
+    db = get_db()
+    migrate(db)
+    click.echo(f"Database {current_app.config['DATABASE']} at version {schema_version(db)}.")

@@ -1,0 +1,327 @@
+"""Numbered migrations. Append new ones; never edit one that has shipped.
+
+Each runs inside one BEGIN IMMEDIATE transaction with its user_version bump
+(see db.migrate). A migration that needs transform() sets
+`foreign_keys_off = True` on the function.
+"""
+
+
+def m001_core_tables(db):
+    """Programmes, organisations, people, membership, sign-in sessions and links."""
+    db["programmes"].create(
+        {
+            "id": int,
+            "name": str,
+            "starts_on": str,
+            "ends_on": str,
+            "time_zone": str,
+            "default_venue": str,
+            "conference_on": str,
+            "description": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"name", "starts_on", "ends_on", "time_zone", "created_at"},
+        defaults={"time_zone": "Europe/London", "default_venue": "", "description": ""},
+    )
+    db["organisations"].create(
+        {"id": int, "name": str, "kind": str}, pk="id", not_null={"name", "kind"}
+    )
+    db["organisations"].create_index(["name"], unique=True)
+    db["people"].create(
+        {
+            "id": int,
+            "email": str,
+            "name": str,
+            "organisation_id": int,
+            "job_title": str,
+            "role": str,
+            "password_hash": str,
+            "is_active": int,
+            "feed_version": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"email", "name", "role", "is_active", "created_at"},
+        defaults={"role": "participant", "is_active": 1, "feed_version": 1, "job_title": ""},
+        foreign_keys=[("organisation_id", "organisations")],
+    )
+    db["people"].create_index(["email"], unique=True)
+    db["programme_members"].create(
+        {"programme_id": int, "person_id": int, "role": str, "joined_at": str},
+        pk=("programme_id", "person_id"),
+        not_null={"role"},
+        foreign_keys=[("programme_id", "programmes"), ("person_id", "people")],
+    )
+    db["programme_members"].create_index(["person_id"])
+    # Server-side sessions: the cookie holds a random id; deleting the row signs it out.
+    db["login_sessions"].create(
+        {
+            "id": int,
+            "token_hash": str,
+            "person_id": int,
+            "created_at": str,
+            "last_seen_at": str,
+            "address": str,
+            "user_agent": str,
+        },
+        pk="id",
+        not_null={"token_hash", "person_id", "created_at", "last_seen_at"},
+        foreign_keys=[("person_id", "people")],
+    )
+    db["login_sessions"].create_index(["token_hash"], unique=True)
+    db["login_sessions"].create_index(["person_id"])
+    # Failed sign-ins, in the database so the limit holds across gunicorn workers.
+    db["sign_in_failures"].create(
+        {"id": int, "email": str, "address": str, "failed_at": str}, pk="id"
+    )
+    db["sign_in_failures"].create_index(["email", "failed_at"])
+    db["sign_in_failures"].create_index(["address", "failed_at"])
+    # Single-use sign-up and password-reset links (no mail server is assumed).
+    db["account_links"].create(
+        {
+            "id": int,
+            "token_hash": str,
+            "person_id": int,
+            "purpose": str,
+            "created_by": int,
+            "created_at": str,
+            "expires_at": str,
+            "used_at": str,
+        },
+        pk="id",
+        not_null={"token_hash", "person_id", "purpose", "created_at", "expires_at"},
+        foreign_keys=[("person_id", "people"), ("created_by", "people")],
+    )
+    db["account_links"].create_index(["token_hash"], unique=True)
+
+
+def m002_scheduling_tables(db):
+    """Pairs, learning sets, meetings, attendance, presenters, action points."""
+    db["learning_sets"].create(
+        {
+            "id": int,
+            "programme_id": int,
+            "name": str,
+            "facilitator_id": int,
+            "ground_rules": str,
+            "ground_rules_html": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"programme_id", "name", "created_at"},
+        defaults={"ground_rules": "", "ground_rules_html": ""},
+        foreign_keys=[("programme_id", "programmes"), ("facilitator_id", "people")],
+    )
+    db["pairs"].create(
+        {
+            "id": int,
+            "programme_id": int,
+            "learning_set_id": int,
+            "name": str,
+            "borough": str,
+            "priority_area": str,
+            "problem_statement": str,
+            "partnering_model": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"programme_id", "priority_area", "created_at"},
+        defaults={
+            "name": "",
+            "borough": "",
+            "problem_statement": "",
+            "partnering_model": "voluntary",
+        },
+        foreign_keys=[("programme_id", "programmes"), ("learning_set_id", "learning_sets")],
+    )
+    db["pair_members"].create(
+        {"pair_id": int, "person_id": int},
+        pk=("pair_id", "person_id"),
+        foreign_keys=[("pair_id", "pairs"), ("person_id", "people")],
+    )
+    db["pair_members"].create_index(["person_id"])
+    db["meetings"].create(
+        {
+            "id": int,
+            "programme_id": int,
+            "learning_set_id": int,
+            "kind": str,
+            "title": str,
+            "starts_at": str,
+            "ends_at": str,
+            "venue": str,
+            "online_link": str,
+            "status": str,
+            "cancel_reason": str,
+            "uid": str,
+            "sequence": int,
+            "speaker": str,
+            "speaker_organisation": str,
+            "topic": str,
+            "description": str,
+            "agenda": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={
+            "programme_id",
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "status",
+            "uid",
+            "sequence",
+            "created_at",
+            "updated_at",
+        },
+        defaults={
+            "venue": "",
+            "online_link": "",
+            "status": "scheduled",
+            "cancel_reason": "",
+            "sequence": 0,
+            "speaker": "",
+            "speaker_organisation": "",
+            "topic": "",
+            "description": "",
+            "agenda": "",
+        },
+        foreign_keys=[("programme_id", "programmes"), ("learning_set_id", "learning_sets")],
+    )
+    db["meetings"].create_index(["uid"], unique=True)
+    db["meetings"].create_index(["programme_id", "starts_at"])
+    db["meetings"].create_index(["learning_set_id", "starts_at"])
+    db["presenter_slots"].create(
+        {"id": int, "meeting_id": int, "person_id": int, "minutes": int},
+        pk="id",
+        not_null={"meeting_id", "person_id", "minutes"},
+        foreign_keys=[("meeting_id", "meetings"), ("person_id", "people")],
+    )
+    db["attendance"].create(
+        {"meeting_id": int, "person_id": int, "status": str, "recorded_at": str},
+        pk=("meeting_id", "person_id"),
+        not_null={"status"},
+        foreign_keys=[("meeting_id", "meetings"), ("person_id", "people")],
+    )
+    db["action_points"].create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "owner_id": int,
+            "text": str,
+            "status": str,
+            "reviewed_at_meeting_id": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"meeting_id", "owner_id", "text", "status", "created_at"},
+        defaults={"status": "open"},
+        foreign_keys=[
+            ("meeting_id", "meetings"),
+            ("owner_id", "people"),
+            ("reviewed_at_meeting_id", "meetings"),
+        ],
+    )
+    db["action_points"].create_index(["owner_id", "status"])
+    db["ground_rule_acknowledgements"].create(
+        {"learning_set_id": int, "person_id": int, "acknowledged_at": str},
+        pk=("learning_set_id", "person_id"),
+        foreign_keys=[("learning_set_id", "learning_sets"), ("person_id", "people")],
+    )
+
+
+def m003_journal_tables(db):
+    """Journal entries, their themes, revisions and responses, and the search index."""
+    db["journal_entries"].create(
+        {
+            "id": int,
+            "author_id": int,
+            "programme_id": int,
+            "meeting_id": int,
+            "pair_id": int,
+            "title": str,
+            "body": str,
+            "body_html": str,
+            "what_happened": str,
+            "so_what": str,
+            "now_what": str,
+            "prompts_html": str,
+            "tags": str,
+            "visibility": str,
+            "consent_to_quote": int,
+            "case_study_section": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"author_id", "programme_id", "title", "visibility", "created_at", "updated_at"},
+        defaults={
+            "body": "",
+            "body_html": "",
+            "what_happened": "",
+            "so_what": "",
+            "now_what": "",
+            "prompts_html": "",
+            "tags": "",
+            "visibility": "private",
+            "consent_to_quote": 0,
+            "case_study_section": "",
+        },
+        foreign_keys=[
+            ("author_id", "people"),
+            ("programme_id", "programmes"),
+            ("meeting_id", "meetings"),
+            ("pair_id", "pairs"),
+        ],
+    )
+    db["journal_entries"].create_index(["author_id", "created_at"])
+    db["journal_entries"].create_index(["programme_id", "visibility"])
+    db["journal_entry_themes"].create(
+        {"entry_id": int, "theme": str},
+        pk=("entry_id", "theme"),
+        foreign_keys=[("entry_id", "journal_entries")],
+    )
+    db["journal_revisions"].create(
+        {
+            "id": int,
+            "entry_id": int,
+            "title": str,
+            "body": str,
+            "body_html": str,
+            "what_happened": str,
+            "so_what": str,
+            "now_what": str,
+            "prompts_html": str,
+            "visibility": str,
+            "saved_at": str,
+        },
+        pk="id",
+        foreign_keys=[("entry_id", "journal_entries")],
+    )
+    db["journal_revisions"].create_index(["entry_id"])
+    db["journal_responses"].create(
+        {
+            "id": int,
+            "entry_id": int,
+            "author_id": int,
+            "body": str,
+            "body_html": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"entry_id", "author_id", "body", "created_at"},
+        foreign_keys=[("entry_id", "journal_entries"), ("author_id", "people")],
+    )
+    db["journal_responses"].create_index(["entry_id"])
+    db["journal_entries"].enable_fts(
+        ["title", "body", "what_happened", "so_what", "now_what"],
+        create_triggers=True,
+        tokenize="porter",
+    )
+
+
+MIGRATIONS = [m001_core_tables, m002_scheduling_tables, m003_journal_tables]

@@ -1,0 +1,141 @@
+"""Shared fixtures: a migrated app on a temporary SQLite file, and factories returning ids."""
+
+import itertools
+import re
+
+import pytest
+
+from actionlearning import auth, create_app, programmes
+from actionlearning.db import connect
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE": str(tmp_path / "test.db"),
+            "BASE_URL": "http://localhost",
+        }
+    )
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    database = connect(app.config["DATABASE"])
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def programme_id(db):
+    return programmes.create_programme(
+        db, "Test programme", "2026-09-01", "2027-08-31", "Europe/London", "Room 1", "2027-07-08"
+    )
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(name=None, kind="nhs"):
+        return programmes.create_organisation(db, name or f"Organisation {next(_counter)}", kind)
+
+    return make
+
+
+@pytest.fixture
+def make_person(db, programme_id):
+    """A person in the test programme; returns the id. Password is PASSWORD."""
+
+    def make(
+        role="participant",
+        name=None,
+        email=None,
+        organisation_id=None,
+        programme=programme_id,
+        password=PASSWORD,
+    ):
+        n = next(_counter)
+        person_id = auth.create_person(
+            db,
+            email or f"person{n}@example.org",
+            name or f"Person {n}",
+            role,
+            organisation_id,
+            password,
+        )
+        if programme:
+            programmes.add_member(db, programme, person_id, role)
+        return person_id
+
+    return make
+
+
+@pytest.fixture
+def make_pair(db, programme_id, make_person, make_organisation):
+    """A pair of two new participants from an NHS body and a council; returns the pair id."""
+
+    def make(
+        member_ids=None, learning_set_id=None, priority_area="Discharge from hospital", **fields
+    ):
+        if member_ids is None:
+            member_ids = [
+                make_person(organisation_id=make_organisation(kind="nhs")),
+                make_person(organisation_id=make_organisation(kind="local_authority")),
+            ]
+        return programmes.create_pair(
+            db, programme_id, member_ids, priority_area, learning_set_id=learning_set_id, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_set(db, programme_id, make_person):
+    def make(name=None, facilitator_id=None, ground_rules="What is said here stays here."):
+        facilitator_id = facilitator_id or make_person(role="facilitator")
+        return programmes.create_learning_set(
+            db, programme_id, name or f"Set {next(_counter)}", facilitator_id, ground_rules
+        )
+
+    return make
+
+
+def csrf_token(client, path="/login"):
+    """The CSRF token from a page's form, as a browser would send it back."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, f"no csrf_token on {path}"
+    return match.group(1)
+
+
+def sign_in(client, db, person_id, password=PASSWORD):
+    """Sign a test client in through the real login form."""
+    email = auth.person(db, person_id)["email"]
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def login(client, db):
+    """login(person_id) signs the shared client in as that person."""
+    return lambda person_id: sign_in(client, db, person_id)
