@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from . import auth
@@ -254,7 +254,7 @@ class InviteForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     organisation_id = SelectField("Organisation", coerce=int)
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in auth.ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, r.capitalize()) for r in auth.ROLES])
     programme_id = SelectField("Programme", coerce=int)
 
 
