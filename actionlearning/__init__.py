@@ -13,10 +13,11 @@ SECRET_KEY = {secret!r}
 """
 
 
-def create_app(config=None):
+def create_app(config=None, instance_path=None):
     """Build the application: configuration, database, extensions, blueprints."""
     app = Flask(
         __name__,
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",

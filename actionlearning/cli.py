@@ -4,6 +4,7 @@ import sqlite3
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from . import auth, programmes
 from .db import get_db
@@ -20,6 +21,7 @@ def fail(message):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True, help="Full name.")
 @click.option("--role", type=click.Choice(auth.ROLES), default="participant", show_default=True)
@@ -55,6 +57,7 @@ def create_user_command(email, name, role, organisation, programme_id, password)
 
 
 @click.command("demo")
+@with_appcontext
 @click.option(
     "--password",
     default=None,
@@ -80,6 +83,7 @@ def demo_command(password, if_empty):
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def backup_command(file):
     """Write a consistent copy of the live database, safe while the app runs."""

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import current_app, g
+from flask.cli import with_appcontext
 from sqlite_utils import Database
 
 BUSY_TIMEOUT_SECONDS = 5
@@ -109,6 +110,7 @@ def init_app(app):
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or migrate the database; safe to run again."""
     db = get_db()

@@ -7,8 +7,9 @@ from tests.conftest import PASSWORD, csrf_token, sign_in
 
 
 def post_login(client, email, password, path="/login"):
-    return client.post(path, data={"email": email, "password": password,
-                                   "csrf_token": csrf_token(client)})
+    return client.post(
+        path, data={"email": email, "password": password, "csrf_token": csrf_token(client)}
+    )
 
 
 def test_sign_in_with_wrong_password_is_refused_with_a_message(client, db, make_person):
@@ -42,9 +43,15 @@ def test_password_change_signs_out_other_sessions(app, client, db, make_person):
     sign_in(other_device, db, person_id)
     sign_in(client, db, person_id)
 
-    response = client.post("/account/password", data={
-        "current": PASSWORD, "password": "a-brand-new-password", "confirm": "a-brand-new-password",
-        "csrf_token": csrf_token(client, "/account/password")})
+    response = client.post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "password": "a-brand-new-password",
+            "confirm": "a-brand-new-password",
+            "csrf_token": csrf_token(client, "/account/password"),
+        },
+    )
 
     assert response.status_code == 302
     assert client.get("/").status_code == 200
@@ -54,7 +61,7 @@ def test_password_change_signs_out_other_sessions(app, client, db, make_person):
 def test_idle_session_expires(app, client, db, make_person):
     person_id = make_person()
     sign_in(client, db, person_id)
-    long_ago = (datetime.now(UTC) - timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 1))
+    long_ago = datetime.now(UTC) - timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 1)
     db.execute("UPDATE login_sessions SET last_seen_at = ?", [long_ago.isoformat()])
 
     response = client.get("/")
@@ -121,7 +128,8 @@ def test_throttle_is_shared_through_the_database(app, db, make_person):
     email = auth.person(db, person_id)["email"]
     # Another gunicorn worker recorded these failures in the same SQLite file.
     db["sign_in_failures"].insert_all(
-        [{"email": email, "address": "10.0.0.9", "failed_at": auth.now()}] * 10)
+        [{"email": email, "address": "10.0.0.9", "failed_at": auth.now()}] * 10
+    )
 
     response = post_login(app.test_client(), email, PASSWORD)
 
@@ -134,8 +142,10 @@ def test_invite_link_sets_password_once(app, client, db, make_person):
     token = auth.create_account_link(db, invited, "invite", organiser)
     form = {"password": "my-new-password", "confirm": "my-new-password"}
 
-    first = client.post(f"/account/link/{token}",
-                        data={**form, "csrf_token": csrf_token(client, f"/account/link/{token}")})
+    first = client.post(
+        f"/account/link/{token}",
+        data={**form, "csrf_token": csrf_token(client, f"/account/link/{token}")},
+    )
     second = app.test_client().get(f"/account/link/{token}")
 
     assert first.status_code == 302
@@ -146,8 +156,10 @@ def test_invite_link_sets_password_once(app, client, db, make_person):
 def test_expired_link_is_refused(client, db, make_person):
     invited = auth.create_person(db, "late@example.org", "Late Person")
     token = auth.create_account_link(db, invited, "reset")
-    db.execute("UPDATE account_links SET expires_at = ?",
-               [(datetime.now(UTC) - timedelta(seconds=1)).isoformat()])
+    db.execute(
+        "UPDATE account_links SET expires_at = ?",
+        [(datetime.now(UTC) - timedelta(seconds=1)).isoformat()],
+    )
 
     response = client.get(f"/account/link/{token}")
 
@@ -155,14 +167,20 @@ def test_expired_link_is_refused(client, db, make_person):
     assert "not valid" in response.get_data(as_text=True)
 
 
-def test_organiser_invites_a_person_and_gets_a_link(client, db, make_person, login,
-                                                    programme_id):
+def test_organiser_invites_a_person_and_gets_a_link(client, db, make_person, login, programme_id):
     login(make_person(role="organiser"))
 
-    response = client.post("/people", data={
-        "name": "Grace Okafor", "email": "Grace.Okafor@example.org", "organisation_id": "0",
-        "role": "participant", "programme_id": str(programme_id),
-        "csrf_token": csrf_token(client, "/people")})
+    response = client.post(
+        "/people",
+        data={
+            "name": "Grace Okafor",
+            "email": "Grace.Okafor@example.org",
+            "organisation_id": "0",
+            "role": "participant",
+            "programme_id": str(programme_id),
+            "csrf_token": csrf_token(client, "/people"),
+        },
+    )
 
     page = response.get_data(as_text=True)
     assert "/account/link/" in page
