@@ -43,7 +43,7 @@ system-deps:
 # ical.js (Thunderbird's parser) and axe-core, from the npm registry, for feed and accessibility checks.
 node-deps: node_modules/.installed
 node_modules/.installed: package.json
-	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund && touch $@; \
+	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund && mkdir -p node_modules && touch $@; \
 	else echo "npm missing: ical.js and axe-core checks are skipped"; fi
 
 run: deps
