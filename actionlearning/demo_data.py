@@ -1019,6 +1019,33 @@ JOURNAL_ENTRIES = [
     },
 ]
 
+# Responses to shared entries (by entry title; from a pair member or a set's facilitator).
+JOURNAL_RESPONSES = [
+    {
+        "entry_title": "The third sector knows things we don't",
+        "facilitator": 1,
+        "body": "Thank you for bringing the budget holders' view into the set. Would you present the pilot proposal at the next meeting?",
+    },
+    {
+        "entry_title": "The word 'commissioning' means different things",
+        "pair_key": "stroke-rehab",
+        "member_index": 0,
+        "body": "We had exactly the same problem with 'rehabilitation'. Could we borrow your glossary?",
+    },
+    {
+        "entry_title": "Shared inbox, shared responsibility",
+        "pair_key": "discharge-spa",
+        "member_index": 0,
+        "body": "Agreed. Let's take the triage question to the steering group before the next set.",
+    },
+    {
+        "entry_title": "Trust took longer than the plan",
+        "pair_key": "brokerage",
+        "member_index": 1,
+        "body": "It took us two months to agree a joint letter too. It was worth every week.",
+    },
+]
+
 # ---------------------------------------------------------------------------
 # Case studies (four parts each, from the outcomes reported in document 000)
 # ---------------------------------------------------------------------------

@@ -250,7 +250,6 @@ def m003_journal_tables(db):
             "so_what": str,
             "now_what": str,
             "prompts_html": str,
-            "tags": str,
             "visibility": str,
             "consent_to_quote": int,
             "case_study_section": str,
@@ -266,7 +265,6 @@ def m003_journal_tables(db):
             "so_what": "",
             "now_what": "",
             "prompts_html": "",
-            "tags": "",
             "visibility": "private",
             "consent_to_quote": 0,
             "case_study_section": "",
@@ -280,11 +278,21 @@ def m003_journal_tables(db):
     )
     db["journal_entries"].create_index(["author_id", "created_at"])
     db["journal_entries"].create_index(["programme_id", "visibility"])
+    db["journal_entries"].create_index(["pair_id"])
+    db["journal_entries"].create_index(["meeting_id"])
     db["journal_entry_themes"].create(
         {"entry_id": int, "theme": str},
         pk=("entry_id", "theme"),
         foreign_keys=[("entry_id", "journal_entries")],
     )
+    db["journal_entry_themes"].create_index(["theme"])
+    # Free tags in their own rows, so that filtering by one is an index lookup, not a LIKE.
+    db["journal_entry_tags"].create(
+        {"entry_id": int, "tag": str},
+        pk=("entry_id", "tag"),
+        foreign_keys=[("entry_id", "journal_entries")],
+    )
+    db["journal_entry_tags"].create_index(["tag"])
     db["journal_revisions"].create(
         {
             "id": int,
@@ -297,6 +305,8 @@ def m003_journal_tables(db):
             "now_what": str,
             "prompts_html": str,
             "visibility": str,
+            "themes": str,
+            "tags": str,
             "saved_at": str,
         },
         pk="id",

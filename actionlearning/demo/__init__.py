@@ -9,9 +9,11 @@ import os
 import secrets
 
 from .. import auth, demo_data, programmes
+from . import journal as journal_demo
 
 CREDENTIALS_FILE = "demo-sign-in.txt"
-LOADERS = ()  # feature loaders: (db, ids) -> None, run in order
+# feature loaders: (db, ids) -> None, run in order (journal after scheduling: it links meetings)
+LOADERS = (journal_demo.load,)
 
 
 def load_demo(db, password=None, instance_path=None):

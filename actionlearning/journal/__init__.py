@@ -1,5 +1,695 @@
-"""Placeholder blueprint: filled in by its feature."""
+"""The reflective journal: entries, themes and tags, the visibility ladder, revisions,
+responses, search and each author's own export.
 
-from flask import Blueprint
+Who may read an entry is decided in one place, `_visible_sql` (as VISIBLE and
+VISIBLE_ENTRIES): every list, page, search, response, export and command here builds on it.
+Queries and actions first; the blueprint lives in journal/views.py.
+"""
 
-bp = Blueprint("journal", __name__)
+import io
+import json
+import re
+import zipfile
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+from ..db import now, write
+from ..text import has_control_characters, render_markdown
+
+THEMES = (
+    "shared goals",
+    "relationships and trust",
+    "communication",
+    "financial arrangements",
+    "roles and structure",
+    "leadership",
+    "performance reporting",
+    "data and information",
+    "culture",
+    "stakeholder and community engagement",
+    "third-sector involvement",
+    "confidence",
+    "environment",
+)
+VISIBILITIES = {
+    "private": "Only me",
+    "pair": "My pair",
+    "set": "My learning set and its facilitator",
+    "programme": "Everyone in the programme",
+}
+# Rolfe's reflective model: the three questions every entry may answer.
+PROMPTS = {"what_happened": "What happened?", "so_what": "So what?", "now_what": "Now what?"}
+CASE_STUDY_SECTIONS = {
+    "problem": "What was the problem?",
+    "what_we_did": "What did we do?",
+    "outcomes": "What were the outcomes?",
+    "learning": "What did we learn?",
+}
+PAGE_SIZE = 20
+SEARCH_LIMIT = 50
+REFLECT_DAYS = 30
+MAX_TITLE = 200
+MAX_BODY = 20000
+MAX_PROMPT = 5000
+MAX_RESPONSE = 2000
+MAX_TAGS = 10
+TAG_PATTERN = re.compile(r"^[\w][\w-]{0,39}$")
+
+
+class JournalError(ValueError):
+    """A journal change that cannot be made; the message says why."""
+
+
+# Who may read an entry. `viewer` is an SQL expression for the reader's person id
+# (":me", or a column when checking a whole pair at once); entries are aliased `e`.
+# Everyone but the author must still be a member of the entry's programme, so
+# removing someone from a programme removes their access at once.
+def _visible_sql(viewer):
+    member = (
+        "EXISTS (SELECT 1 FROM programme_members vm "
+        f"WHERE vm.programme_id = e.programme_id AND vm.person_id = {viewer})"
+    )
+    in_pair = (
+        "EXISTS (SELECT 1 FROM pair_members vp "
+        f"WHERE vp.pair_id = e.pair_id AND vp.person_id = {viewer})"
+    )
+    in_set = (
+        "EXISTS (SELECT 1 FROM pairs ep JOIN learning_sets vs ON vs.id = ep.learning_set_id "
+        f"WHERE ep.id = e.pair_id AND (vs.facilitator_id = {viewer} OR EXISTS ("
+        "SELECT 1 FROM pairs sp JOIN pair_members spm ON spm.pair_id = sp.id "
+        f"WHERE sp.learning_set_id = vs.id AND spm.person_id = {viewer})))"
+    )
+    return (
+        f"(e.author_id = {viewer} OR ({member} AND ("
+        f"(e.visibility = 'pair' AND {in_pair}) "
+        f"OR (e.visibility = 'set' AND {in_set}) "
+        "OR e.visibility = 'programme')))"
+    )
+
+
+VISIBLE = _visible_sql(":me")
+VISIBLE_ENTRIES = "SELECT e.* FROM journal_entries e WHERE " + VISIBLE
+
+# Entry rows with what lists and pages show beside them; always filtered by VISIBLE.
+_ENTRY_ROWS = """SELECT e.*, a.name AS author_name, pr.time_zone,
+    (SELECT group_concat(t.theme, '|') FROM journal_entry_themes t WHERE t.entry_id = e.id)
+        AS theme_list,
+    (SELECT group_concat(t.tag, '|') FROM journal_entry_tags t WHERE t.entry_id = e.id)
+        AS tag_list,
+    m.title AS meeting_title, m.starts_at AS meeting_starts_at
+FROM journal_entries e
+JOIN people a ON a.id = e.author_id
+JOIN programmes pr ON pr.id = e.programme_id
+LEFT JOIN meetings m ON m.id = e.meeting_id
+WHERE """
+
+
+# Queries
+
+
+def _entry(row):
+    entry = dict(row)
+    entry["themes"] = sorted(set((entry.pop("theme_list", None) or "").split("|")) - {""})
+    entry["tags"] = sorted(set((entry.pop("tag_list", None) or "").split("|")) - {""})
+    entry["meeting_label"] = (
+        meeting_label(entry["meeting_title"], entry["meeting_starts_at"], entry["time_zone"])
+        if entry.get("meeting_title")
+        else ""
+    )
+    return entry
+
+
+def meeting_label(title, starts_at, time_zone):
+    """'Thames set · Tue 9 Mar 2027, 10:00' in the programme's time zone."""
+    local = datetime.fromisoformat(starts_at).astimezone(ZoneInfo(time_zone or "Europe/London"))
+    return f"{title} · {local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+def entries_visible_to(
+    db,
+    person_id,
+    *,
+    author=None,
+    visibility=None,
+    theme=None,
+    tag=None,
+    meeting_id=None,
+    since=None,
+    until=None,
+    limit=PAGE_SIZE,
+    offset=0,
+):
+    """Journal entries this person may read, newest first, with optional filters.
+
+    author: "me" for their own entries, "others" for entries shared with them.
+    since/until: ISO dates (inclusive) on the day the entry was written.
+    """
+    sql = _ENTRY_ROWS + VISIBLE
+    params = {"me": person_id, "limit": limit, "offset": offset}
+    if author == "me":
+        sql += " AND e.author_id = :me"
+    elif author == "others":
+        sql += " AND e.author_id != :me"
+    if visibility:
+        sql += " AND e.visibility = :visibility"
+        params["visibility"] = visibility
+    if theme:
+        sql += " AND EXISTS (SELECT 1 FROM journal_entry_themes ft"
+        sql += " WHERE ft.entry_id = e.id AND ft.theme = :theme)"
+        params["theme"] = theme
+    if tag:
+        sql += " AND EXISTS (SELECT 1 FROM journal_entry_tags fg"
+        sql += " WHERE fg.entry_id = e.id AND fg.tag = :tag)"
+        params["tag"] = tag
+    if meeting_id:
+        sql += " AND e.meeting_id = :meeting_id"
+        params["meeting_id"] = meeting_id
+    if since:
+        sql += " AND e.created_at >= :since"
+        params["since"] = str(since)
+    if until:
+        sql += " AND e.created_at < :until"
+        next_day = datetime.fromisoformat(str(until)) + timedelta(days=1)
+        params["until"] = next_day.date().isoformat()
+    sql += " ORDER BY e.created_at DESC, e.id DESC LIMIT :limit OFFSET :offset"
+    return [_entry(row) for row in db.query(sql, params)]
+
+
+def entry_page(db, person_id, page=1, per_page=PAGE_SIZE, **filters):
+    """One page of entries_visible_to: {"entries", "page", "has_next"}."""
+    page = max(1, page)
+    rows = entries_visible_to(
+        db, person_id, limit=per_page + 1, offset=(page - 1) * per_page, **filters
+    )
+    return {"entries": rows[:per_page], "page": page, "has_next": len(rows) > per_page}
+
+
+def visible_entry(db, person_id, entry_id):
+    """The entry if this person may read it, else None (missing and not-yours look alike)."""
+    sql = _ENTRY_ROWS + "e.id = :entry AND " + VISIBLE
+    rows = list(db.query(sql, {"me": person_id, "entry": entry_id}))
+    return _entry(rows[0]) if rows else None
+
+
+def own_entry(db, person_id, entry_id):
+    """The entry if this person wrote it, else None: for editing, history and deleting."""
+    entry = visible_entry(db, person_id, entry_id)
+    return entry if entry and entry["author_id"] == person_id else None
+
+
+def revisions_of(db, person_id, entry_id):
+    """Earlier versions of an entry, newest first; only ever for its author."""
+    return list(
+        db.query(
+            """SELECT r.* FROM journal_revisions r JOIN journal_entries e ON e.id = r.entry_id
+            WHERE r.entry_id = :entry AND e.author_id = :me ORDER BY r.id DESC""",
+            {"me": person_id, "entry": entry_id},
+        )
+    )
+
+
+def responses_to(db, person_id, entry_id):
+    """Responses to an entry, oldest first, for exactly the people who may read the entry."""
+    return list(
+        db.query(
+            """SELECT r.*, p.name AS author_name FROM journal_responses r
+            JOIN journal_entries e ON e.id = r.entry_id JOIN people p ON p.id = r.author_id
+            WHERE r.entry_id = :entry AND """
+            + VISIBLE
+            + " ORDER BY r.created_at, r.id",
+            {"me": person_id, "entry": entry_id},
+        )
+    )
+
+
+def fts_query(text):
+    """A user's words as an FTS5 query that cannot be a syntax error.
+
+    Every word becomes a quoted string (so AND, NEAR, (, * and " are just text);
+    a trailing * on a word keeps its meaning as a prefix search.
+    """
+    terms = []
+    for word in (text or "").split():
+        prefix = word.endswith("*")
+        word = word.strip('*"')
+        if word:
+            terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+SNIPPET_START, SNIPPET_END = "\x02", "\x03"  # control characters are refused in all input
+
+
+def _highlight(snippet):
+    """Escape a snippet and turn the FTS markers into <mark>: the words can hold markup."""
+    parts = re.split(f"[{SNIPPET_START}{SNIPPET_END}]", snippet or "")
+    return Markup("").join(
+        Markup("<mark>%s</mark>") % part if i % 2 else escape(part) for i, part in enumerate(parts)
+    )
+
+
+def search_entries(db, person_id, text, limit=SEARCH_LIMIT):
+    """Entries this person may read that match the words, best first, with escaped snippets.
+
+    The visibility rule sits inside the search SQL, so the cap never hides an
+    entry behind ones the person may not read.
+    """
+    query = fts_query(text)
+    if not query:
+        return []
+    sql = (
+        _ENTRY_ROWS.replace(
+            "FROM journal_entries e",
+            "FROM journal_entries_fts "
+            "JOIN journal_entries e ON e.rowid = journal_entries_fts.rowid",
+        ).replace(
+            "SELECT e.*,",
+            "SELECT e.*, snippet(journal_entries_fts, -1, :start, :end, '…', 16) AS snippet,",
+        )
+        + "journal_entries_fts MATCH :query AND "
+        + VISIBLE
+        + " ORDER BY journal_entries_fts.rank LIMIT :limit"
+    )
+    params = {
+        "me": person_id,
+        "query": query,
+        "limit": limit,
+        "start": SNIPPET_START,
+        "end": SNIPPET_END,
+    }
+    results = []
+    for row in db.query(sql, params):
+        entry = _entry(row)
+        entry["snippet_marked"] = _highlight(entry.pop("snippet"))
+        results.append(entry)
+    return results
+
+
+def consented_entries_for_pair(db, pair_id):
+    """Entries the pair's members agreed to quote in its case study, by section.
+
+    Only entries every member of the pair may read under the one visibility rule,
+    never a private one, whatever its consent flag says. Ordered by case-study
+    section (problem, what we did, outcomes, learning, then none), oldest first.
+    """
+    order = " ".join(f"WHEN '{key}' THEN {i}" for i, key in enumerate(CASE_STUDY_SECTIONS))
+    sql = (
+        _ENTRY_ROWS
+        + "e.pair_id = :pair AND e.consent_to_quote = 1 AND e.visibility != 'private' "
+        + "AND NOT EXISTS (SELECT 1 FROM pair_members cpm WHERE cpm.pair_id = :pair AND NOT "
+        + _visible_sql("cpm.person_id")
+        + f") ORDER BY CASE e.case_study_section {order} ELSE 99 END, e.created_at, e.id"
+    )
+    return [_entry(row) for row in db.query(sql, {"pair": pair_id})]
+
+
+def pair_of(db, person_id, programme_id):
+    """The id of the person's pair in a programme, or None."""
+    row = db.execute(
+        """SELECT p.id FROM pairs p JOIN pair_members pm ON pm.pair_id = p.id
+        WHERE pm.person_id = ? AND p.programme_id = ? ORDER BY p.id LIMIT 1""",
+        [person_id, programme_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def writable_programmes(db, person_id):
+    """The programmes a person can write entries in, newest first."""
+    return list(
+        db.query(
+            """SELECT p.id, p.name FROM programmes p
+            JOIN programme_members m ON m.programme_id = p.id AND m.person_id = ?
+            ORDER BY p.starts_on DESC, p.name""",
+            [person_id],
+        )
+    )
+
+
+# Meetings an entry can follow: programme-wide ones (seminars, the conference) and
+# the meetings of the sets the person belongs to or facilitates.
+_LINKABLE_MEETINGS = """SELECT m.id, m.title, m.starts_at, m.learning_set_id, pr.time_zone
+FROM meetings m JOIN programmes pr ON pr.id = m.programme_id
+WHERE m.programme_id = :programme AND m.status != 'cancelled' AND (
+    m.learning_set_id IS NULL
+    OR m.learning_set_id IN (SELECT p.learning_set_id FROM pairs p
+        JOIN pair_members pm ON pm.pair_id = p.id WHERE pm.person_id = :me)
+    OR m.learning_set_id IN (SELECT id FROM learning_sets WHERE facilitator_id = :me))"""
+
+
+def meeting_choices(db, person_id, programme_id):
+    """(id, label) of the meetings this person's entries may follow, most recent first."""
+    rows = db.query(
+        _LINKABLE_MEETINGS + " ORDER BY m.starts_at DESC",
+        {"me": person_id, "programme": programme_id},
+    )
+    return [(r["id"], meeting_label(r["title"], r["starts_at"], r["time_zone"])) for r in rows]
+
+
+def default_meeting(db, person_id, programme_id, at=None):
+    """The person's most recent set meeting that has started, or None."""
+    row = db.execute(
+        "SELECT id FROM ("
+        + _LINKABLE_MEETINGS
+        + ") WHERE learning_set_id IS NOT NULL AND starts_at <= :at"
+        + " ORDER BY starts_at DESC LIMIT 1",
+        {"me": person_id, "programme": programme_id, "at": at or now()},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def meetings_to_reflect_on(db, person_id, at=None, days=REFLECT_DAYS):
+    """Set meetings of the person's sets that ended in the last `days` days, not yet
+    reflected on (no entry of theirs follows it) and not missed (apologies or absent)."""
+    at = at or now()
+    since = (datetime.fromisoformat(at) - timedelta(days=days)).isoformat()
+    rows = db.query(
+        """SELECT m.id, m.title, m.starts_at, pr.time_zone FROM meetings m
+        JOIN programmes pr ON pr.id = m.programme_id
+        WHERE m.status != 'cancelled' AND m.ends_at <= :at AND m.starts_at >= :since
+        AND m.learning_set_id IN (SELECT p.learning_set_id FROM pairs p
+            JOIN pair_members pm ON pm.pair_id = p.id WHERE pm.person_id = :me)
+        AND NOT EXISTS (SELECT 1 FROM journal_entries e
+            WHERE e.meeting_id = m.id AND e.author_id = :me)
+        AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = m.id
+            AND a.person_id = :me AND a.status IN ('apologies', 'absent'))
+        ORDER BY m.starts_at DESC""",
+        {"me": person_id, "at": at, "since": since},
+    )
+    return [
+        {"id": r["id"], "label": meeting_label(r["title"], r["starts_at"], r["time_zone"])}
+        for r in rows
+    ]
+
+
+def tags_in_use(db, person_id):
+    """Tags on entries this person may read, for the filter list."""
+    sql = (
+        "SELECT DISTINCT g.tag FROM journal_entry_tags g JOIN journal_entries e "
+        "ON e.id = g.entry_id WHERE " + VISIBLE + " ORDER BY g.tag"
+    )
+    return [row["tag"] for row in db.query(sql, {"me": person_id})]
+
+
+# Actions
+
+
+def parse_tags(text):
+    """'Pilot, first set' -> ['first-set', 'pilot']; refuses odd characters with a message."""
+    tags = []
+    for raw in re.split(r"[,;\n]", text or "") if isinstance(text, str) else text or ():
+        tag = "-".join(raw.strip().lower().split())
+        if not tag:
+            continue
+        if not TAG_PATTERN.match(tag):
+            raise JournalError(
+                f"The tag '{raw.strip()[:40]}' may hold only letters, numbers and hyphens "
+                "(up to 40 characters)."
+            )
+        tags.append(tag)
+    tags = sorted(set(tags))
+    if len(tags) > MAX_TAGS:
+        raise JournalError(f"Use at most {MAX_TAGS} tags.")
+    return tags
+
+
+def _prompts_html(fields):
+    # The headings are ours; each answer is rendered and sanitised on its own.
+    return "".join(
+        f"<h3>{label}</h3>\n{render_markdown(fields[key])}"
+        for key, label in PROMPTS.items()
+        if fields[key].strip()
+    )
+
+
+def preview(fields):
+    """The sanitised HTML an entry would show, for the Preview button (nothing is saved)."""
+    texts = {k: fields.get(k) or "" for k in ("body", *PROMPTS)}
+    return {"body_html": render_markdown(texts["body"]), "prompts_html": _prompts_html(texts)}
+
+
+def _clean(db, person_id, programme_id, fields, existing=None):
+    """Check an entry's fields; returns the row values to store or raises JournalError."""
+    texts = {k: (fields.get(k) or "") for k in ("title", "body", *PROMPTS)}
+    texts["title"] = texts["title"].strip()
+    problems = []
+    if any(has_control_characters(v) for v in texts.values()):
+        problems.append("Remove the control characters (such as NUL) from the text.")
+    if not texts["title"]:
+        problems.append("An entry needs a title.")
+    if len(texts["title"]) > MAX_TITLE:
+        problems.append(f"Keep the title under {MAX_TITLE} characters.")
+    if len(texts["body"]) > MAX_BODY or any(len(texts[k]) > MAX_PROMPT for k in PROMPTS):
+        problems.append(
+            f"Keep the body under {MAX_BODY} characters and each prompt under {MAX_PROMPT}."
+        )
+    if not any(texts[k].strip() for k in ("body", *PROMPTS)):
+        problems.append("Write something in the body or in at least one of the prompts.")
+    visibility = fields.get("visibility") or "private"
+    if visibility not in VISIBILITIES:
+        problems.append(f"Visibility must be one of {', '.join(VISIBILITIES)}.")
+    themes = sorted(set(fields.get("themes") or ()))
+    if any(t not in THEMES for t in themes):
+        problems.append("Choose themes from the list.")
+    section = fields.get("case_study_section") or ""
+    if section and section not in CASE_STUDY_SECTIONS:
+        problems.append(f"Case-study section must be one of {', '.join(CASE_STUDY_SECTIONS)}.")
+    try:
+        tags = parse_tags(fields.get("tags"))
+    except JournalError as error:
+        problems.append(str(error))
+        tags = []
+    meeting_id = fields.get("meeting_id") or None
+    allowed = {m for m, _ in meeting_choices(db, person_id, programme_id)}
+    allowed.add((existing or {}).get("meeting_id"))
+    if meeting_id and meeting_id not in allowed:
+        problems.append("Choose a meeting from the list.")
+    pair_id = (existing or {}).get("pair_id") or pair_of(db, person_id, programme_id)
+    if visibility in ("pair", "set") and pair_id is None:
+        problems.append(
+            "You are not in a pair in this programme, so share with everyone or no one."
+        )
+    elif (
+        visibility == "set"
+        and not db.execute("SELECT learning_set_id FROM pairs WHERE id = ?", [pair_id]).fetchone()[
+            0
+        ]
+    ):
+        problems.append("Your pair is not in a learning set yet, so choose another audience.")
+    if problems:
+        raise JournalError(" ".join(problems))
+    return {
+        **texts,
+        "body_html": render_markdown(texts["body"]),
+        "prompts_html": _prompts_html(texts),
+        "visibility": visibility,
+        "meeting_id": meeting_id,
+        "pair_id": pair_id,
+        "consent_to_quote": int(bool(fields.get("consent_to_quote"))),
+        "case_study_section": section,
+        "themes": themes,
+        "tags": tags,
+    }
+
+
+def _store_labels(db, entry_id, themes, tags):
+    db.execute("DELETE FROM journal_entry_themes WHERE entry_id = ?", [entry_id])
+    db.execute("DELETE FROM journal_entry_tags WHERE entry_id = ?", [entry_id])
+    db["journal_entry_themes"].insert_all([{"entry_id": entry_id, "theme": t} for t in themes])
+    db["journal_entry_tags"].insert_all([{"entry_id": entry_id, "tag": t} for t in tags])
+
+
+def create_entry(db, author_id, programme_id=None, **fields):
+    """Save a new entry (rendered, sanitised and indexed now) and return its id.
+
+    fields: title, body, what_happened, so_what, now_what, visibility, themes (list),
+    tags (list or comma-separated text), meeting_id, consent_to_quote, case_study_section.
+    """
+    programmes = [p["id"] for p in writable_programmes(db, author_id)]
+    if programme_id is None and programmes:
+        programme_id = programmes[0]
+    if programme_id not in programmes:
+        raise JournalError("You can write entries only in a programme you belong to.")
+    row = _clean(db, author_id, programme_id, fields)
+    themes, tags = row.pop("themes"), row.pop("tags")
+    stamp = now()
+    with write(db):
+        entry_id = (
+            db["journal_entries"]
+            .insert(
+                {**row, "author_id": author_id, "programme_id": programme_id}
+                | {"created_at": stamp, "updated_at": stamp}
+            )
+            .last_pk
+        )
+        _store_labels(db, entry_id, themes, tags)
+    return entry_id
+
+
+REVISION_FIELDS = ("title", "body", "body_html", *PROMPTS, "prompts_html", "visibility")
+
+
+def update_entry(db, author_id, entry_id, **fields):
+    """Change an entry, keeping the previous version as a revision; only its author may."""
+    existing = own_entry(db, author_id, entry_id)
+    if existing is None:
+        raise JournalError("There is no entry of yours with that number.")
+    row = _clean(db, author_id, existing["programme_id"], fields, existing)
+    themes, tags = row.pop("themes"), row.pop("tags")
+    with write(db):
+        db["journal_revisions"].insert(
+            {k: existing[k] for k in REVISION_FIELDS}
+            | {
+                "entry_id": entry_id,
+                "themes": ", ".join(existing["themes"]),
+                "tags": ", ".join(existing["tags"]),
+                "saved_at": existing["updated_at"],
+            }
+        )
+        db["journal_entries"].update(entry_id, {**row, "updated_at": now()})
+        _store_labels(db, entry_id, themes, tags)
+    return entry_id
+
+
+def delete_entry(db, author_id, entry_id):
+    """Delete an entry for good, with its revisions, responses, labels and search rows."""
+    with write(db):
+        owned = db.execute(
+            "SELECT 1 FROM journal_entries WHERE id = ? AND author_id = ?", [entry_id, author_id]
+        ).fetchone()
+        if not owned:
+            raise JournalError("There is no entry of yours with that number.")
+        for table in (
+            "journal_responses",
+            "journal_revisions",
+            "journal_entry_themes",
+            "journal_entry_tags",
+        ):
+            db.execute(f"DELETE FROM {table} WHERE entry_id = ?", [entry_id])
+        # The delete trigger removes the entry's row from journal_entries_fts.
+        db.execute("DELETE FROM journal_entries WHERE id = ?", [entry_id])
+
+
+def add_response(db, person_id, entry_id, body):
+    """A short response to a shared entry from someone who may read it; returns its id."""
+    body = (body or "").strip()
+    if not body:
+        raise JournalError("Write a response first.")
+    if len(body) > MAX_RESPONSE:
+        raise JournalError(f"Keep a response under {MAX_RESPONSE} characters.")
+    if has_control_characters(body):
+        raise JournalError("Remove the control characters (such as NUL) from the text.")
+    with write(db):
+        entry = visible_entry(db, person_id, entry_id)
+        if entry is None or entry["visibility"] == "private":
+            raise JournalError("Responses are for entries shared with you.")
+        return (
+            db["journal_responses"]
+            .insert(
+                {
+                    "entry_id": entry_id,
+                    "author_id": person_id,
+                    "body": body,
+                    "body_html": render_markdown(body),
+                    "created_at": now(),
+                }
+            )
+            .last_pk
+        )
+
+
+# Own data
+
+
+def own_journal(db, person_id):
+    """Every entry this person wrote (private ones too), oldest first, with revisions
+    and responses, for their own download."""
+    entries = list(reversed(entries_visible_to(db, person_id, author="me", limit=-1)))
+    for entry in entries:
+        entry["revisions"] = revisions_of(db, person_id, entry["id"])
+        entry["responses"] = responses_to(db, person_id, entry["id"])
+    return entries
+
+
+EXPORT_FIELDS = (
+    "id",
+    "title",
+    "body",
+    *PROMPTS,
+    "themes",
+    "tags",
+    "visibility",
+    "consent_to_quote",
+    "case_study_section",
+    "meeting_label",
+    "created_at",
+    "updated_at",
+)
+
+
+def journal_markdown(entries, author_name):
+    """The entries as one Markdown document."""
+    lines = [f"# Reflective journal of {author_name}", ""]
+    for entry in entries:
+        lines += [f"## {entry['title']}", ""]
+        lines.append(f"- Written: {entry['created_at']}; last changed: {entry['updated_at']}")
+        lines.append(f"- Shared with: {VISIBILITIES[entry['visibility']]}")
+        if entry["meeting_label"]:
+            lines.append(f"- After: {entry['meeting_label']}")
+        if entry["themes"]:
+            lines.append(f"- Themes: {', '.join(entry['themes'])}")
+        if entry["tags"]:
+            lines.append(f"- Tags: {', '.join(entry['tags'])}")
+        if entry["consent_to_quote"]:
+            section = CASE_STUDY_SECTIONS.get(entry["case_study_section"], "any section")
+            lines.append(f"- May be quoted in the case study ({section})")
+        lines.append("")
+        if entry["body"].strip():
+            lines += [entry["body"].strip(), ""]
+        for key, label in PROMPTS.items():
+            if entry[key].strip():
+                lines += [f"### {label}", "", entry[key].strip(), ""]
+        for response in entry["responses"]:
+            lines += [f"> {response['author_name']} responded: {response['body']}", ""]
+    return "\n".join(lines)
+
+
+def journal_export_zip(db, person_id, author_name):
+    """A zip holding journal.md and journal.json: everything this person wrote."""
+    entries = own_journal(db, person_id)
+    data = [
+        {k: e[k] for k in EXPORT_FIELDS}
+        | {
+            "revisions": [
+                {k: r[k] for k in (*REVISION_FIELDS, "themes", "tags", "saved_at") if k in r}
+                for r in e["revisions"]
+            ],
+            "responses": [
+                {"author": r["author_name"], "body": r["body"], "created_at": r["created_at"]}
+                for r in e["responses"]
+            ],
+        }
+        for e in entries
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("journal.md", journal_markdown(entries, author_name))
+        archive.writestr(
+            "journal.json",
+            json.dumps(
+                {"author": author_name, "exported_at": now(), "entries": data},
+                indent=2,
+                ensure_ascii=False,
+            ),
+        )
+    return buffer.getvalue()
+
+
+def export_file_name(when=None):
+    return f"journal-{(when or datetime.now(UTC)).date().isoformat()}.zip"
+
+
+from .views import bp  # noqa: E402  (views import the queries above)
+
+__all__ = ["bp"]
