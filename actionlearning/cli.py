@@ -1,5 +1,6 @@
 """Command-line commands (flask --app actionlearning COMMAND): parse arguments, call domain code."""
 
+import os
 import sqlite3
 
 import click
@@ -88,13 +89,18 @@ def demo_command(password, if_empty):
 def backup_command(file):
     """Write a consistent copy of the live database, safe while the app runs."""
     db = get_db()
-    target = sqlite3.connect(file)
+    if os.path.abspath(file) == os.path.abspath(current_app.config["DATABASE"]):
+        fail("Write the backup to another file, not over the live database.")
     try:
-        with target:
-            db.conn.backup(target)  # the SQLite online backup API: a consistent snapshot
-        check = target.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        target.close()
+        target = sqlite3.connect(file)
+        try:
+            with target:
+                db.conn.backup(target)  # the SQLite online backup API: a consistent snapshot
+            check = target.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            target.close()
+    except sqlite3.Error as error:
+        fail(f"Could not write the backup to {file}: {error}.")
     if check != "ok":
         fail(f"The copy failed its integrity check: {check}")
     click.echo(f"Backed up {current_app.config['DATABASE']} to {file} (integrity ok).")

@@ -334,4 +334,75 @@ def m003_journal_tables(db):
     )
 
 
-MIGRATIONS = [m001_core_tables, m002_scheduling_tables, m003_journal_tables]
+def m005_case_study_tables(db):
+    """Case studies (one per pair), their themes and every saved revision."""
+    sections = ("summary", "problem", "what_we_did", "outcomes", "learning")
+    columns = {"id": int, "pair_id": int, "title": str}
+    for name in sections:
+        columns[name] = str
+        columns[name + "_html"] = str
+    columns.update(
+        {
+            "key_outcomes": str,  # JSON list of short strings
+            "status": str,
+            "return_comment": str,
+            "return_comment_html": str,
+            # Goes up on every save; an edit form carries the number it was based on.
+            "revision": int,
+            "created_at": str,
+            "updated_at": str,
+            "submitted_at": str,
+            "approved_at": str,
+        }
+    )
+    db["case_studies"].create(
+        columns,
+        pk="id",
+        not_null={"pair_id", "title", "status", "revision", "created_at", "updated_at"},
+        defaults={
+            **{name: "" for name in sections},
+            **{name + "_html": "" for name in sections},
+            "key_outcomes": "[]",
+            "status": "draft",
+            "return_comment": "",
+            "return_comment_html": "",
+            "revision": 0,
+        },
+        foreign_keys=[("pair_id", "pairs")],
+    )
+    db["case_studies"].create_index(["pair_id"], unique=True)
+    db["case_study_themes"].create(
+        {"case_study_id": int, "theme": str},
+        pk=("case_study_id", "theme"),
+        foreign_keys=[("case_study_id", "case_studies")],
+    )
+    db["case_study_themes"].create_index(["theme"])
+    # kind 'save' rows hold the whole text as saved, so a refused save can show what changed;
+    # 'submit', 'approve', 'return' and 'reopen' rows record the workflow, who and when.
+    db["case_study_revisions"].create(
+        {
+            "id": int,
+            "case_study_id": int,
+            "revision": int,
+            "kind": str,
+            "title": str,
+            **{name: str for name in sections},
+            "key_outcomes": str,
+            "themes": str,
+            "comment": str,
+            "person_id": int,
+            "saved_at": str,
+        },
+        pk="id",
+        not_null={"case_study_id", "revision", "kind", "saved_at"},
+        foreign_keys=[("case_study_id", "case_studies"), ("person_id", "people")],
+    )
+    db["case_study_revisions"].create_index(["case_study_id", "revision"])
+
+
+MIGRATIONS = [
+    m001_core_tables,
+    m002_scheduling_tables,
+    m003_journal_tables,
+    m005_case_study_tables,
+]
