@@ -1,5 +1,0 @@
-"""Placeholder blueprint: filled in by its feature."""
-
-from flask import Blueprint
-
-bp = Blueprint("casestudies", __name__)

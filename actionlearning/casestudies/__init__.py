@@ -1,0 +1,587 @@
+"""Case studies: one per pair, in four parts, written together and approved for the conference.
+
+Who may do what is decided in `access()`: pair members edit, organisers of the programme
+review, the facilitator of the pair's learning set reads, and everyone else sees nothing.
+Every save is checked against the revision the editor started from, inside the write lock,
+so that no one's work is silently overwritten. Queries and actions first; Markdown export in
+casestudies/export.py, the blueprint in casestudies/views.py.
+"""
+
+import difflib
+import json
+import re
+
+from ..db import now, write
+from ..journal import THEMES, consented_entries_for_pair
+from ..text import has_control_characters, render_markdown, single_line
+
+# The four questions every case study answers, in order, with exactly these headings.
+SECTIONS = {
+    "problem": "What was the problem?",
+    "what_we_did": "What did we do?",
+    "outcomes": "What were the outcomes?",
+    "learning": "What did we learn?",
+}
+MARKDOWN_FIELDS = ("summary", *SECTIONS)
+TEXT_FIELDS = ("title", *MARKDOWN_FIELDS)
+FIELD_LABELS = {
+    "title": "Title",
+    "summary": "Summary",
+    **SECTIONS,
+    "key_outcomes": "Key outcomes",
+    "themes": "Themes",
+}
+STATUSES = {"draft": "Draft", "submitted": "Submitted", "approved": "Approved"}
+ATTRIBUTIONS = {"named": "with the author's name", "anonymous": "anonymously"}
+MAX_TITLE = 200
+MAX_TEXT = 20000
+MAX_KEY_OUTCOMES = 12
+MAX_KEY_OUTCOME = 200
+
+
+class CaseStudyError(ValueError):
+    """A case-study change that cannot be made; the message says why."""
+
+
+class NotAllowed(CaseStudyError):
+    """The person may see the case study but not do this to it."""
+
+
+class StaleRevision(CaseStudyError):
+    """The save was based on an older revision; `changes` says what the others changed."""
+
+    def __init__(self, current_revision, changes, savers):
+        super().__init__(
+            "Someone else saved this case study while you were editing, so your save was "
+            "not made. Their changes are shown below; your text is still in the form. "
+            "Merge the two and save again."
+        )
+        self.current_revision = current_revision
+        self.changes = changes
+        self.savers = savers
+
+
+# Markdown written by people is kept as text: a line that starts with '#' stays a line,
+# not a heading, so the four questions stay the only headings in the page and the export.
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_HEADING = re.compile(r"^(\s*(?:(?:>|[-*+]|\d{1,9}[.)])\s*)*)#")
+_UNDERLINE = re.compile(r"^( {0,3}(?:> ?)*)(=+|-+) *$")
+_QUOTE_PREFIX = re.compile(r"^\s*((?:> ?)*)")
+_RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^<>\s]*>)(?=[A-Za-z/!?])")
+
+
+def plain_markdown(source):
+    """User Markdown made safe to place under our headings, for the page and the export.
+
+    Lines starting with '#' are escaped (`\\#winterpressures`); setext underlines and bare
+    '---' lines become a thematic break after a blank line (so they make no heading and no
+    pandoc metadata block); images become links (pandoc would fetch them) and raw HTML is
+    shown as text. Fenced code is left alone.
+    """
+    out, fenced, previous = [], False, ""
+    for line in (source or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            line = _HEADING.sub(r"\1\\#", line)
+            underline = _UNDERLINE.match(line)
+            if underline:
+                prefix = underline.group(1).rstrip()
+                if previous.strip(" >"):
+                    out.append(prefix)
+                line = (
+                    prefix
+                    + (" " if prefix else "")
+                    + ("* * *" if underline.group(2).startswith("-") else underline.group(2))
+                )
+            line = line.replace("![", "\\![")
+            line = _RAW_HTML.sub("&lt;", line)
+        out.append(line)
+        previous = line
+    return "\n".join(out).strip("\n")
+
+
+def render_section(source):
+    """The stored HTML of one case-study field."""
+    return render_markdown(plain_markdown(source))
+
+
+# Queries
+
+
+def access(db, person_id, pair_id):
+    """'edit' for a pair member, 'review' for an organiser of the pair's programme,
+    'read' for the facilitator of the pair's learning set, None for everyone else."""
+    row = db.execute(
+        """SELECT
+             EXISTS (SELECT 1 FROM pair_members WHERE pair_id = p.id AND person_id = :me),
+             EXISTS (SELECT 1 FROM programme_members WHERE programme_id = p.programme_id
+                     AND person_id = :me AND role = 'organiser'),
+             EXISTS (SELECT 1 FROM learning_sets WHERE id = p.learning_set_id
+                     AND facilitator_id = :me)
+           FROM pairs p WHERE p.id = :pair""",
+        {"me": person_id, "pair": pair_id},
+    ).fetchone()
+    if row is None:
+        return None
+    member, organiser, facilitator = row
+    return "edit" if member else "review" if organiser else "read" if facilitator else None
+
+
+def pair_details(db, pair_id):
+    """The pair with its programme, set and members (name, organisation), or None."""
+    rows = list(
+        db.query(
+            """SELECT p.*, g.name AS programme_name, g.time_zone, s.name AS learning_set_name
+               FROM pairs p JOIN programmes g ON g.id = p.programme_id
+               LEFT JOIN learning_sets s ON s.id = p.learning_set_id WHERE p.id = ?""",
+            [pair_id],
+        )
+    )
+    if not rows:
+        return None
+    pair = rows[0]
+    pair["members"] = members_of_pairs(db, [pair_id]).get(pair_id, [])
+    pair["label"] = pair_label(pair)
+    return pair
+
+
+def pair_label(pair):
+    """'Islington: Third-sector brokerage for personal budget holders'."""
+    name = pair.get("name") or pair["priority_area"]
+    return f"{pair['borough']}: {name}" if pair.get("borough") else name
+
+
+def members_of_pairs(db, pair_ids):
+    """{pair_id: [{id, name, organisation, organisation_kind}]} in one query."""
+    if not pair_ids:
+        return {}
+    marks = ", ".join("?" for _ in pair_ids)
+    members = {}
+    for row in db.query(
+        f"""SELECT pm.pair_id, p.id, p.name, o.name AS organisation, o.kind AS organisation_kind
+            FROM pair_members pm JOIN people p ON p.id = pm.person_id
+            LEFT JOIN organisations o ON o.id = p.organisation_id
+            WHERE pm.pair_id IN ({marks}) ORDER BY pm.pair_id, p.name""",
+        list(pair_ids),
+    ):
+        members.setdefault(row.pop("pair_id"), []).append(row)
+    return members
+
+
+def _case_study(row):
+    study = dict(row)
+    study["key_outcomes"] = json.loads(study.get("key_outcomes") or "[]")
+    study["themes"] = sorted(set((study.pop("theme_list", None) or "").split("|")) - {""})
+    return study
+
+
+_CASE_STUDY_ROWS = """SELECT c.*,
+    (SELECT group_concat(t.theme, '|') FROM case_study_themes t WHERE t.case_study_id = c.id)
+        AS theme_list
+FROM case_studies c """
+
+
+def case_study(db, pair_id):
+    """The pair's case study with its key outcomes and themes as lists, or None."""
+    rows = list(db.query(_CASE_STUDY_ROWS + "WHERE c.pair_id = ?", [pair_id]))
+    return _case_study(rows[0]) if rows else None
+
+
+def blank_case_study(pair):
+    """What the editor starts from before the first save: the pair's own problem statement."""
+    return {
+        "id": None,
+        "pair_id": pair["id"],
+        "title": pair["priority_area"],
+        **{name: "" for name in MARKDOWN_FIELDS},
+        **{name + "_html": "" for name in MARKDOWN_FIELDS},
+        "problem": pair.get("problem_statement") or "",
+        "problem_html": render_section(pair.get("problem_statement") or ""),
+        "key_outcomes": [],
+        "themes": [],
+        "status": "draft",
+        "return_comment": "",
+        "return_comment_html": "",
+        "revision": 0,
+        "created_at": None,
+        "updated_at": None,
+        "submitted_at": None,
+        "approved_at": None,
+    }
+
+
+def history(db, case_study_id):
+    """Every save and workflow step, newest first, with who and when."""
+    return list(
+        db.query(
+            """SELECT r.id, r.revision, r.kind, r.comment, r.saved_at, p.name AS person_name
+               FROM case_study_revisions r LEFT JOIN people p ON p.id = r.person_id
+               WHERE r.case_study_id = ? ORDER BY r.id DESC""",
+            [case_study_id],
+        )
+    )
+
+
+def case_studies_for(db, person_id, programme_id=None, status=None):
+    """The pairs whose case study this person may see, with its status ('' before the first
+    save); organisers may filter by programme and status."""
+    sql = """SELECT p.id AS pair_id, p.borough, p.priority_area, p.name, p.programme_id,
+                g.name AS programme_name, c.title, c.status, c.revision, c.updated_at,
+                s.name AS learning_set_name
+             FROM pairs p JOIN programmes g ON g.id = p.programme_id
+             LEFT JOIN case_studies c ON c.pair_id = p.id
+             LEFT JOIN learning_sets s ON s.id = p.learning_set_id
+             WHERE (EXISTS (SELECT 1 FROM pair_members WHERE pair_id = p.id AND person_id = :me)
+                OR EXISTS (SELECT 1 FROM programme_members WHERE programme_id = p.programme_id
+                           AND person_id = :me AND role = 'organiser')
+                OR s.facilitator_id = :me)"""
+    params = {"me": person_id}
+    if programme_id is not None:
+        sql += " AND p.programme_id = :programme"
+        params["programme"] = programme_id
+    if status:
+        sql += " AND coalesce(c.status, '') = :status"
+        params["status"] = status
+    sql += " ORDER BY g.starts_on DESC, p.borough, p.priority_area"
+    return [{**row, "label": pair_label(row)} for row in db.query(sql, params)]
+
+
+def organised_programmes(db, person_id):
+    """The programmes this person organises, newest first."""
+    return list(
+        db.query(
+            """SELECT g.id, g.name FROM programmes g
+               JOIN programme_members m ON m.programme_id = g.id
+               WHERE m.person_id = ? AND m.role = 'organiser'
+               ORDER BY g.starts_on DESC, g.name""",
+            [person_id],
+        )
+    )
+
+
+def case_study_page(db, pair_id):
+    """What the case-study pages show: the pair, its case study (or a blank one) and history."""
+    pair = pair_details(db, pair_id)
+    study = case_study(db, pair_id)
+    return {
+        "pair": pair,
+        "study": study or blank_case_study(pair),
+        "saved": study is not None,
+        "history": history(db, study["id"]) if study else [],
+        "sections": SECTIONS,
+        "statuses": STATUSES,
+    }
+
+
+def excerpts_for_editor(db, pair_id):
+    """Consented journal entries of the pair, grouped by the section they inform
+    ('' for entries that name none), each with its author's organisation."""
+    members = {m["id"]: m for m in members_of_pairs(db, [pair_id]).get(pair_id, [])}
+    groups = {key: [] for key in (*SECTIONS, "")}
+    for entry in consented_entries_for_pair(db, pair_id):
+        author = members.get(entry["author_id"], {})
+        entry["author_organisation"] = author.get("organisation") or ""
+        groups.setdefault(entry.get("case_study_section") or "", []).append(entry)
+    return groups
+
+
+def changes_since(db, case_study_id, base_revision):
+    """What changed between a saved revision and now, field by field: the current text
+    and a line diff; plus who saved since."""
+    rows = db.query(_CASE_STUDY_ROWS + "WHERE c.id = ?", [case_study_id])
+    current = _snapshot(_case_study(next(iter(rows))))
+    base_rows = list(
+        db.query(
+            """SELECT * FROM case_study_revisions
+               WHERE case_study_id = ? AND revision = ? AND kind = 'save'""",
+            [case_study_id, base_revision],
+        )
+    )
+    base = _revision_snapshot(base_rows[0]) if base_rows else _empty_snapshot()
+    changes = []
+    for field, label in FIELD_LABELS.items():
+        before, after = base[field], current[field]
+        if before == after:
+            continue
+        diff = difflib.unified_diff(
+            before.splitlines(), after.splitlines(), "before", "now", lineterm="", n=1
+        )
+        changes.append({"field": field, "label": label, "theirs": after, "diff": list(diff)[2:]})
+    savers = list(
+        db.query(
+            """SELECT r.revision, r.saved_at, p.name AS person_name
+               FROM case_study_revisions r LEFT JOIN people p ON p.id = r.person_id
+               WHERE r.case_study_id = ? AND r.kind = 'save' AND r.revision > ?
+               ORDER BY r.revision""",
+            [case_study_id, base_revision],
+        )
+    )
+    return changes, savers
+
+
+def _snapshot(study):
+    """The editable fields as text, so two versions compare line by line."""
+    return {
+        **{field: study.get(field) or "" for field in TEXT_FIELDS},
+        "key_outcomes": "\n".join(study["key_outcomes"]),
+        "themes": "\n".join(sorted(study["themes"])),
+    }
+
+
+def _revision_snapshot(row):
+    return _snapshot(
+        {
+            **dict(row),
+            "key_outcomes": json.loads(row["key_outcomes"] or "[]"),
+            "themes": json.loads(row["themes"] or "[]"),
+        }
+    )
+
+
+def _empty_snapshot():
+    return _snapshot({"key_outcomes": [], "themes": []})
+
+
+# Actions
+
+
+def clean_fields(fields):
+    """The editable fields checked and tidied; CaseStudyError lists every problem."""
+    raw = [fields.get(name) or "" for name in TEXT_FIELDS]
+    key_outcomes = fields.get("key_outcomes") or []
+    if isinstance(key_outcomes, str):
+        key_outcomes = key_outcomes.splitlines()
+    themes = list(dict.fromkeys(fields.get("themes") or []))
+    problems = []
+    if any(has_control_characters(v) for v in [*raw, *key_outcomes, *themes]):
+        problems.append("Remove the control characters (such as NUL) from the text.")
+    values = {"title": single_line(fields.get("title"))}
+    for name in MARKDOWN_FIELDS:
+        values[name] = (fields.get(name) or "").replace("\r\n", "\n").strip()
+        if len(values[name]) > MAX_TEXT:
+            problems.append(f"{FIELD_LABELS[name]} is longer than {MAX_TEXT} characters.")
+    if not values["title"]:
+        problems.append("A case study needs a title.")
+    elif len(values["title"]) > MAX_TITLE:
+        problems.append(f"The title is longer than {MAX_TITLE} characters.")
+    # People paste bulleted lists: one outcome a line, bullets dropped.
+    values["key_outcomes"] = [single_line(k).lstrip("-*•").strip() for k in key_outcomes]
+    values["key_outcomes"] = [k for k in values["key_outcomes"] if k]
+    if len(values["key_outcomes"]) > MAX_KEY_OUTCOMES:
+        problems.append(f"List at most {MAX_KEY_OUTCOMES} key outcomes.")
+    if any(len(k) > MAX_KEY_OUTCOME for k in values["key_outcomes"]):
+        problems.append(f"Keep each key outcome under {MAX_KEY_OUTCOME} characters.")
+    if any(theme not in THEMES for theme in themes):
+        problems.append("Choose themes from the list.")
+    values["themes"] = sorted(themes)
+    if problems:
+        raise CaseStudyError(" ".join(problems))
+    return values
+
+
+def excerpt_markdown(entry, attribution):
+    """A journal entry as a Markdown blockquote, signed by name or as 'a pair member'."""
+    text = (entry.get("body") or "").strip() or "\n\n".join(
+        (entry.get(key) or "").strip()
+        for key in ("what_happened", "so_what", "now_what")
+        if (entry.get(key) or "").strip()
+    )
+    lines = [f"> {line}" if line.strip() else ">" for line in text.splitlines()]
+    if attribution == "named":
+        signature = ", ".join(
+            part for part in (entry["author_name"], entry.get("author_organisation")) if part
+        )
+    else:
+        signature = "a pair member"
+    return "\n".join([*lines, ">", f"> — {signature}"])
+
+
+def _with_excerpt(db, pair_id, values, insert):
+    """values with a consented entry appended to its section; anything else is refused."""
+    entries = {e["id"]: e for group in excerpts_for_editor(db, pair_id).values() for e in group}
+    entry = entries.get(insert.get("entry_id"))
+    if entry is None:
+        raise CaseStudyError(
+            "That journal entry cannot be quoted here: it is not one of this pair's entries "
+            "that its author agreed to share."
+        )
+    section = entry.get("case_study_section") or insert.get("section")
+    if section not in SECTIONS:
+        raise CaseStudyError("Choose the section the excerpt should go in.")
+    if insert.get("attribution") not in ATTRIBUTIONS:
+        raise CaseStudyError("Choose whether to quote the entry with its author's name.")
+    before = values[section].rstrip()
+    excerpt = excerpt_markdown(entry, insert["attribution"])
+    values[section] = f"{before}\n\n{excerpt}" if before else excerpt
+    if len(values[section]) > MAX_TEXT:
+        raise CaseStudyError(f"{SECTIONS[section]} would be longer than {MAX_TEXT} characters.")
+    return values
+
+
+def save_case_study(db, pair_id, person_id, base_revision, fields, insert=None):
+    """Save the pair's case study as a new revision and return its number.
+
+    base_revision is the revision the editor started from (0 before the first save); a
+    save based on any other is refused with StaleRevision. insert, when given, is
+    {"entry_id", "attribution" ('named' or 'anonymous'), "section" (for an entry that names
+    none)}: a consented journal entry appended to its section as a quotation.
+    """
+    if access(db, person_id, pair_id) != "edit":
+        raise NotAllowed("Only the pair's members can edit its case study.")
+    values = clean_fields(fields)
+    if insert:
+        values = _with_excerpt(db, pair_id, values, insert)
+    with write(db):
+        current = case_study(db, pair_id)
+        revision = current["revision"] if current else 0
+        if current and current["status"] == "approved":
+            raise CaseStudyError(
+                "This case study is approved and read-only until an organiser reopens it."
+            )
+        if base_revision != revision:
+            changes, savers = (
+                changes_since(db, current["id"], base_revision) if current else ((), ())
+            )
+            raise StaleRevision(revision, changes, savers)
+        stamp = now()
+        row = {
+            **{name: values[name] for name in TEXT_FIELDS},
+            **{name + "_html": render_section(values[name]) for name in MARKDOWN_FIELDS},
+            "key_outcomes": json.dumps(values["key_outcomes"]),
+            "revision": revision + 1,
+            "updated_at": stamp,
+        }
+        if current is None:
+            row.update(pair_id=pair_id, status="draft", created_at=stamp)
+            case_study_id = db["case_studies"].insert(row).last_pk
+        else:
+            case_study_id = current["id"]
+            db["case_studies"].update(case_study_id, row)
+        db.execute("DELETE FROM case_study_themes WHERE case_study_id = ?", [case_study_id])
+        db["case_study_themes"].insert_all(
+            [{"case_study_id": case_study_id, "theme": t} for t in values["themes"]]
+        )
+        _log(db, case_study_id, revision + 1, "save", person_id, stamp, values=values)
+    return revision + 1
+
+
+def _log(db, case_study_id, revision, kind, person_id, stamp, values=None, comment=""):
+    row = {
+        "case_study_id": case_study_id,
+        "revision": revision,
+        "kind": kind,
+        "comment": comment,
+        "person_id": person_id,
+        "saved_at": stamp,
+    }
+    if values:
+        row.update({name: values[name] for name in TEXT_FIELDS})
+        row["key_outcomes"] = json.dumps(values["key_outcomes"])
+        row["themes"] = json.dumps(values["themes"])
+    db["case_study_revisions"].insert(row)
+
+
+def _for_change(db, pair_id, base_revision, allowed_from):
+    """The case study, inside the write lock, if the change is based on its latest revision
+    and allowed from its status."""
+    current = case_study(db, pair_id)
+    if current is None:
+        raise CaseStudyError("The pair has not saved a case study yet.")
+    if base_revision != current["revision"]:
+        raise CaseStudyError(
+            f"The case study has changed since you opened it (it is now at revision "
+            f"{current['revision']}). Read the latest version and try again."
+        )
+    if current["status"] not in allowed_from:
+        raise CaseStudyError(f"This case study is {current['status']}, so that cannot be done.")
+    return current
+
+
+def submit_case_study(db, pair_id, person_id, base_revision):
+    """A pair member sends the draft to the organisers for approval."""
+    if access(db, person_id, pair_id) != "edit":
+        raise NotAllowed("Only the pair's members can submit its case study.")
+    with write(db):
+        current = _for_change(db, pair_id, base_revision, ("draft",))
+        missing = [FIELD_LABELS[f] for f in ("title", *MARKDOWN_FIELDS) if not current[f].strip()]
+        if missing:
+            raise CaseStudyError("Before submitting, fill in: " + ", ".join(missing) + ".")
+        stamp = now()
+        db["case_studies"].update(
+            current["id"],
+            {"status": "submitted", "submitted_at": stamp, "updated_at": stamp},
+        )
+        _log(db, current["id"], current["revision"], "submit", person_id, stamp)
+
+
+def approve_case_study(db, pair_id, person_id, base_revision):
+    """An organiser approves the revision they read; it is read-only from then on."""
+    if access(db, person_id, pair_id) != "review":
+        raise NotAllowed("Only the programme's organisers can approve case studies.")
+    with write(db):
+        current = _for_change(db, pair_id, base_revision, ("submitted",))
+        stamp = now()
+        db["case_studies"].update(
+            current["id"],
+            {
+                "status": "approved",
+                "approved_at": stamp,
+                "updated_at": stamp,
+                "return_comment": "",
+                "return_comment_html": "",
+            },
+        )
+        _log(db, current["id"], current["revision"], "approve", person_id, stamp)
+
+
+def return_case_study(db, pair_id, person_id, base_revision, comment):
+    """An organiser sends a submitted case study back to draft with comments for the pair."""
+    if access(db, person_id, pair_id) != "review":
+        raise NotAllowed("Only the programme's organisers can return case studies.")
+    comment = (comment or "").strip()
+    if not comment:
+        raise CaseStudyError("Say what the pair should change before it comes back.")
+    if has_control_characters(comment) or len(comment) > MAX_TEXT:
+        raise CaseStudyError("The comment has control characters or is too long.")
+    with write(db):
+        current = _for_change(db, pair_id, base_revision, ("submitted",))
+        stamp = now()
+        db["case_studies"].update(
+            current["id"],
+            {
+                "status": "draft",
+                "return_comment": comment,
+                "return_comment_html": render_markdown(comment),
+                "updated_at": stamp,
+            },
+        )
+        _log(db, current["id"], current["revision"], "return", person_id, stamp, comment=comment)
+
+
+def reopen_case_study(db, pair_id, person_id, comment=""):
+    """An organiser makes an approved case study a draft again, so the pair can edit it."""
+    if access(db, person_id, pair_id) != "review":
+        raise NotAllowed("Only the programme's organisers can reopen case studies.")
+    comment = (comment or "").strip()
+    if has_control_characters(comment) or len(comment) > MAX_TEXT:
+        raise CaseStudyError("The comment has control characters or is too long.")
+    with write(db):
+        current = case_study(db, pair_id)
+        if current is None or current["status"] != "approved":
+            raise CaseStudyError("Only an approved case study can be reopened.")
+        stamp = now()
+        db["case_studies"].update(
+            current["id"],
+            {
+                "status": "draft",
+                "approved_at": None,
+                "return_comment": comment,
+                "return_comment_html": render_markdown(comment) if comment else "",
+                "updated_at": stamp,
+            },
+        )
+        _log(db, current["id"], current["revision"], "reopen", person_id, stamp, comment=comment)
+
+
+from .views import bp as bp  # noqa: E402  (the views need the functions above)

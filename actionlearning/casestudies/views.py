@@ -1,0 +1,212 @@
+"""Case-study pages: list, read, write together, the workflow buttons and the exports."""
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from wtforms import HiddenField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import casestudies as cs
+from ..db import get_db
+from ..security import Form
+from . import export
+
+bp = Blueprint("casestudies", __name__, url_prefix="/case-studies")
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CaseStudyForm(Form):
+    base_revision = HiddenField(validators=[Regexp(r"^\d+$")])
+    title = StringField("Title", validators=[DataRequired(), Length(max=cs.MAX_TITLE)])
+    summary = TextAreaField("Summary", validators=[Length(max=cs.MAX_TEXT)])
+    problem = TextAreaField(cs.SECTIONS["problem"], validators=[Length(max=cs.MAX_TEXT)])
+    what_we_did = TextAreaField(cs.SECTIONS["what_we_did"], validators=[Length(max=cs.MAX_TEXT)])
+    outcomes = TextAreaField(cs.SECTIONS["outcomes"], validators=[Length(max=cs.MAX_TEXT)])
+    learning = TextAreaField(cs.SECTIONS["learning"], validators=[Length(max=cs.MAX_TEXT)])
+    key_outcomes = TextAreaField("Key outcomes (one a line)")
+    themes = CheckboxesField("Themes", choices=[SelectChoice(t, t.capitalize()) for t in cs.THEMES])
+
+    def fields(self):
+        return {name: self[name].data for name in (*cs.TEXT_FIELDS, "key_outcomes", "themes")}
+
+
+class StepForm(Form):
+    base_revision = HiddenField(validators=[Regexp(r"^\d+$")])
+    comment = TextAreaField("Comments for the pair", validators=[Length(max=cs.MAX_TEXT)])
+
+
+STEPS = {
+    "submit": (
+        lambda db, pair, me, rev, _c: cs.submit_case_study(db, pair, me, rev),
+        "Submitted to the organisers for approval.",
+    ),
+    "approve": (
+        lambda db, pair, me, rev, _c: cs.approve_case_study(db, pair, me, rev),
+        "Approved: the case study goes into the conference pack.",
+    ),
+    "return": (cs.return_case_study, "Returned to the pair with your comments."),
+    "reopen": (
+        lambda db, pair, me, _rev, c: cs.reopen_case_study(db, pair, me, c),
+        "Reopened: the pair can edit it again.",
+    ),
+}
+
+
+def _access_or_404(db, pair_id):
+    level = cs.access(db, current_user.id, pair_id)
+    if level is None:
+        abort(404)  # the same answer for "no such pair" and "not yours"
+    return level
+
+
+def _editor_data(study):
+    return {
+        **study,
+        "key_outcomes": "\n".join(study["key_outcomes"]),
+        "base_revision": study["revision"],
+    }
+
+
+def _insert_request():
+    """The 'Insert' button pressed, as {"entry_id", "attribution", "section"}, or None."""
+    entry, _, attribution = request.form.get("insert", "").partition(":")
+    if not entry.isdigit():
+        return None
+    section = request.form.get(f"section_{entry}", "")
+    return {"entry_id": int(entry), "attribution": attribution, "section": section}
+
+
+@bp.get("/")
+@login_required
+def index():
+    db = get_db()
+    rows = cs.case_studies_for(db, current_user.id)
+    organised = cs.organised_programmes(db, current_user.id)
+    return render_template("casestudies/index.html", rows=rows, organised=organised)
+
+
+@bp.get("/<int:pair_id>")
+@login_required
+def show_case_study(pair_id):
+    db = get_db()
+    level = _access_or_404(db, pair_id)
+    page = cs.case_study_page(db, pair_id)
+    return render_template("casestudies/show.html", level=level, step_form=StepForm(), **page)
+
+
+@bp.route("/<int:pair_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_case_study(pair_id):
+    db = get_db()
+    if _access_or_404(db, pair_id) != "edit":
+        abort(403)
+    page = cs.case_study_page(db, pair_id)
+    form = CaseStudyForm(data=_editor_data(page["study"]))
+    conflict, insert = None, _insert_request()
+    if form.validate_on_submit():
+        try:
+            revision = cs.save_case_study(
+                db, pair_id, current_user.id, int(form.base_revision.data), form.fields(), insert
+            )
+        except cs.StaleRevision as error:
+            conflict = error
+            form.base_revision.data = str(error.current_revision)
+            flash(str(error), "error")
+        except cs.CaseStudyError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Saved as revision {revision}.")
+            if insert:
+                return redirect(url_for(".edit_case_study", pair_id=pair_id) + "#excerpts")
+            return redirect(url_for(".show_case_study", pair_id=pair_id))
+    excerpts = cs.excerpts_for_editor(db, pair_id)
+    return render_template(
+        "casestudies/edit.html", form=form, conflict=conflict, excerpts=excerpts, **page
+    )
+
+
+@bp.post("/<int:pair_id>/<any(submit, approve, return, reopen):step>")
+@login_required
+def change_status(pair_id, step):
+    db = get_db()
+    _access_or_404(db, pair_id)
+    form = StepForm()
+    action, message = STEPS[step]
+    if not form.validate_on_submit():
+        flash("The form could not be accepted; reload the page and try again.", "error")
+        return redirect(url_for(".show_case_study", pair_id=pair_id))
+    try:
+        action(db, pair_id, current_user.id, int(form.base_revision.data), form.comment.data)
+    except cs.NotAllowed:
+        abort(403)
+    except cs.CaseStudyError as error:
+        message = str(error)
+    flash(message)
+    return redirect(url_for(".show_case_study", pair_id=pair_id))
+
+
+@bp.get("/<int:pair_id>/case-study.md")
+@login_required
+def download_case_study(pair_id):
+    db = get_db()
+    _access_or_404(db, pair_id)
+    found = export.case_study_file(db, pair_id)
+    if found is None:
+        abort(404)
+    return _download(found[1].encode("utf-8"), found[0], "text/markdown; charset=utf-8")
+
+
+def _export_filters(db):
+    """(programme, status) from the query string, for an organiser of that programme."""
+    organised = cs.organised_programmes(db, current_user.id)
+    if not organised:
+        abort(403)
+    programme_id = request.args.get("programme", organised[0]["id"], type=int)
+    status = request.args.get("status", "approved")
+    if programme_id not in {p["id"] for p in organised} or status not in export.EXPORT_STATUSES:
+        abort(404)
+    return organised, programme_id, status
+
+
+@bp.get("/export")
+@login_required
+def export_page():
+    db = get_db()
+    organised, programme_id, status = _export_filters(db)
+    studies = export.studies_for_export(db, programme_id, status)
+    return render_template(
+        "casestudies/export.html",
+        programmes=organised,
+        programme_id=programme_id,
+        status=status,
+        studies=studies,
+    )
+
+
+@bp.get("/export.zip")
+@login_required
+def export_zip():
+    db = get_db()
+    _organised, programme_id, status = _export_filters(db)
+    files = export.export_files(db, programme_id, status)
+    name = f"case-studies-{programme_id}-{status}.zip"
+    return _download(export.zip_bytes(files), name, "application/zip")
+
+
+@bp.get("/export/conference-pack.md")
+@login_required
+def export_pack():
+    db = get_db()
+    _organised, programme_id, _status = _export_filters(db)
+    name, text = export.pack_file(db, programme_id)
+    return _download(text.encode("utf-8"), name, "text/markdown; charset=utf-8")
+
+
+def _download(data, name, mimetype):
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
