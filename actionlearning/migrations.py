@@ -161,6 +161,7 @@ def m002_scheduling_tables(db):
             "topic": str,
             "description": str,
             "agenda": str,
+            "agenda_html": str,
             "created_at": str,
             "updated_at": str,
         },
@@ -188,6 +189,7 @@ def m002_scheduling_tables(db):
             "topic": "",
             "description": "",
             "agenda": "",
+            "agenda_html": "",
         },
         foreign_keys=[("programme_id", "programmes"), ("learning_set_id", "learning_sets")],
     )

@@ -1,16 +1,11 @@
 """Programmes, organisations and people: who is in which programme, in which role."""
 
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
-from wtforms import EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
-
-from . import auth
-from .db import get_db, now, write
-from .security import Form
-from .text import has_control_characters
+from .. import auth
+from ..db import now, write
+from ..text import has_control_characters, render_markdown
 
 ORGANISATION_KINDS = {
     "nhs": "NHS",
@@ -96,6 +91,35 @@ def check_time_zone(name):
         ) from error
 
 
+def _programme_values(
+    name, starts_on, ends_on, time_zone, default_venue, conference_on, description
+):
+    check_time_zone(time_zone)
+    if not (name or "").strip():
+        raise ProgrammeError("A programme needs a name.")
+    starts_on, ends_on = str(starts_on), str(ends_on)
+    for label, value in (("start", starts_on), ("end", ends_on)):
+        try:
+            date.fromisoformat(value)
+        except ValueError as error:
+            raise ProgrammeError(f"The {label} date must be a date like 2026-09-01.") from error
+    if ends_on < starts_on:
+        raise ProgrammeError("The programme ends before it starts.")
+    if conference_on and not starts_on <= str(conference_on) <= ends_on:
+        raise ProgrammeError("The conference date is outside the programme's dates.")
+    if any(has_control_characters(v) for v in (name, default_venue, description)):
+        raise ProgrammeError("Remove the control characters (such as NUL) from the text.")
+    return {
+        "name": name.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "time_zone": time_zone,
+        "default_venue": default_venue or "",
+        "conference_on": str(conference_on) if conference_on else None,
+        "description": description or "",
+    }
+
+
 def create_programme(
     db,
     name,
@@ -105,33 +129,44 @@ def create_programme(
     default_venue="",
     conference_on=None,
     description="",
+    organiser_id=None,
 ):
-    """Add a programme (dates as ISO strings or dates) and return its id."""
-    check_time_zone(time_zone)
-    starts_on, ends_on = str(starts_on), str(ends_on)
-    if ends_on < starts_on:
-        raise ProgrammeError("The programme ends before it starts.")
-    if conference_on and not starts_on <= str(conference_on) <= ends_on:
-        raise ProgrammeError("The conference date is outside the programme's dates.")
-    if any(has_control_characters(v) for v in (name, default_venue, description)):
-        raise ProgrammeError("Remove the control characters (such as NUL) from the text.")
+    """Add a programme (dates as ISO strings or dates) and return its id; the organiser
+    who set it up, when given, becomes its organiser."""
+    values = _programme_values(
+        name, starts_on, ends_on, time_zone, default_venue, conference_on, description
+    )
     with write(db):
-        return (
-            db["programmes"]
-            .insert(
+        programme_id = db["programmes"].insert({**values, "created_at": now()}).last_pk
+        if organiser_id:
+            db["programme_members"].insert(
                 {
-                    "name": name.strip(),
-                    "starts_on": starts_on,
-                    "ends_on": ends_on,
-                    "time_zone": time_zone,
-                    "default_venue": default_venue,
-                    "conference_on": str(conference_on) if conference_on else None,
-                    "description": description,
-                    "created_at": now(),
+                    "programme_id": programme_id,
+                    "person_id": organiser_id,
+                    "role": "organiser",
+                    "joined_at": now(),
                 }
             )
-            .last_pk
-        )
+    return programme_id
+
+
+def update_programme(
+    db,
+    programme_id,
+    name,
+    starts_on,
+    ends_on,
+    time_zone="Europe/London",
+    default_venue="",
+    conference_on=None,
+    description="",
+):
+    """Change a programme's details; meetings outside new dates are not moved (a warning)."""
+    values = _programme_values(
+        name, starts_on, ends_on, time_zone, default_venue, conference_on, description
+    )
+    with write(db):
+        db["programmes"].update(programme_id, values)
 
 
 def create_organisation(db, name, kind):
@@ -179,10 +214,9 @@ PARTNERING_MODELS = ("individual", "voluntary", "structural", "mandated")
 
 def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rules=""):
     """Add a learning set to a programme and return its id."""
-    from .text import render_markdown
-
     if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
         raise ProgrammeError("A set needs a name, and no control characters in its text.")
+    _check_facilitator(db, programme_id, facilitator_id)
     with write(db):
         return (
             db["learning_sets"]
@@ -245,98 +279,192 @@ def create_pair(
     return pair_id
 
 
-# Views
-
-bp = Blueprint("programmes", __name__)
-
-
-class InviteForm(Form):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    organisation_id = SelectField("Organisation", coerce=int)
-    role = SelectField("Role", choices=[SelectChoice(r, r.capitalize()) for r in auth.ROLES])
-    programme_id = SelectField("Programme", coerce=int)
+SET_SIZE = (4, 8)
+# New sets start from these; confidentiality comes first.
+DEFAULT_GROUND_RULES = (
+    "- **What is said in the set stays in the set.**\n"
+    "- One person speaks at a time; the presenter owns the issue and the actions.\n"
+    "- Questions first, advice only when asked.\n"
+    "- We arrive on time and tell the facilitator in advance if we cannot come."
+)
+# members: two to four pairs
 
 
-@bp.get("/")
-@login_required
-def home():
-    db = get_db()
-    return render_template("programmes/home.html", programmes=programmes_for(db, current_user.id))
+def pair_warnings(db, member_ids):
+    """Warnings (not refusals) about who is in a pair: partners are normally from
+    different agencies."""
+    ids = list(dict.fromkeys(member_ids))
+    if not ids:
+        return []
+    rows = list(
+        db.query(
+            f"""SELECT p.name, o.id AS organisation_id, o.name AS organisation, o.kind
+            FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
+            WHERE p.id IN ({", ".join("?" for _ in ids)})""",
+            ids,
+        )
+    )
+    warnings = []
+    organisations_seen = [r["organisation_id"] for r in rows if r["organisation_id"]]
+    if len(organisations_seen) != len(set(organisations_seen)):
+        warnings.append("Two partners work for the same organisation.")
+    kinds = {r["kind"] for r in rows}
+    if len(rows) > 1 and len(kinds) == 1 and None not in kinds:
+        warnings.append(
+            f"Every partner is from the same kind of agency ({ORGANISATION_KINDS[kinds.pop()]})."
+        )
+    return warnings
 
 
-@bp.get("/healthz")
-def healthz():
-    get_db().execute("SELECT 1").fetchone()
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+def pairs_for_programme(db, programme_id):
+    """The programme's pairs with members, set and warnings, by borough."""
+    pairs = list(
+        db.query(
+            """SELECT p.*, s.name AS learning_set_name FROM pairs p
+            LEFT JOIN learning_sets s ON s.id = p.learning_set_id
+            WHERE p.programme_id = ? ORDER BY p.borough, p.priority_area""",
+            [programme_id],
+        )
+    )
+    for pair in pairs:
+        pair["members"] = pair_members(db, pair["id"])
+        pair["warnings"] = pair_warnings(db, [m["id"] for m in pair["members"]])
+    return pairs
 
 
-def _invite_form(db):
-    form = InviteForm()
-    form.organisation_id.choices = [(0, "(none)")] + [
-        (o["id"], o["name"]) for o in organisations(db)
-    ]
-    form.programme_id.choices = [(p["id"], p["name"]) for p in all_programmes(db)]
-    return form
+def pair_members(db, pair_id):
+    return list(
+        db.query(
+            """SELECT p.id, p.name, o.name AS organisation FROM pair_members pm
+            JOIN people p ON p.id = pm.person_id
+            LEFT JOIN organisations o ON o.id = p.organisation_id
+            WHERE pm.pair_id = ? ORDER BY p.name""",
+            [pair_id],
+        )
+    )
 
 
-@bp.route("/people", methods=["GET", "POST"])
-@auth.organiser_required
-def people():
-    db = get_db()
-    form = _invite_form(db)
-    if form.validate_on_submit():
-        try:
-            token = invite_person(
-                db,
-                form.programme_id.data,
-                form.email.data,
-                form.name.data,
-                form.role.data,
-                form.organisation_id.data or None,
-                current_user.id,
-            )
-        except ProgrammeError as error:
-            form.email.errors.append(str(error))
-        else:
-            return render_template(
-                "programmes/link.html", purpose="invite", name=form.name.data, token=token
-            )
-    return render_template("programmes/people.html", people=people_listing(db), form=form)
+def learning_set(db, learning_set_id):
+    rows = list(
+        db.query(
+            """SELECT s.*, f.name AS facilitator_name FROM learning_sets s
+            LEFT JOIN people f ON f.id = s.facilitator_id WHERE s.id = ?""",
+            [learning_set_id],
+        )
+    )
+    return rows[0] if rows else None
 
 
-@bp.post("/people/<int:person_id>/reset-link")
-@auth.organiser_required
-def reset_link(person_id):
-    db = get_db()
-    row = auth.person(db, person_id)
+def learning_set_warnings(db, learning_set_id):
+    """Warnings about a set's size and facilitator."""
+    row = learning_set(db, learning_set_id)
+    members = db.execute(
+        """SELECT count(DISTINCT pm.person_id) FROM pair_members pm
+        JOIN pairs p ON p.id = pm.pair_id WHERE p.learning_set_id = ?""",
+        [learning_set_id],
+    ).fetchone()[0]
+    low, high = SET_SIZE
+    warnings = []
+    if not low <= members <= high:
+        warnings.append(f"The set has {members} members; a set works best with {low} to {high}.")
+    if not row["facilitator_id"]:
+        warnings.append("The set has no facilitator yet.")
+    return warnings
+
+
+def learning_sets_for_programme(db, programme_id):
+    """The programme's sets with facilitator, pairs, member count and warnings."""
+    sets = list(
+        db.query(
+            """SELECT s.*, f.name AS facilitator_name,
+              (SELECT count(DISTINCT pm.person_id) FROM pair_members pm
+               JOIN pairs p ON p.id = pm.pair_id WHERE p.learning_set_id = s.id) AS member_count
+            FROM learning_sets s LEFT JOIN people f ON f.id = s.facilitator_id
+            WHERE s.programme_id = ? ORDER BY s.name""",
+            [programme_id],
+        )
+    )
+    for row in sets:
+        row["pairs"] = list(
+            db.query("SELECT * FROM pairs WHERE learning_set_id = ? ORDER BY borough", [row["id"]])
+        )
+        row["warnings"] = learning_set_warnings(db, row["id"])
+    return sets
+
+
+def programme_people(db, programme_id, roles=None):
+    """People in a programme (optionally only some roles), by name."""
+    sql = """SELECT p.*, m.role AS programme_role, o.name AS organisation FROM people p
+        JOIN programme_members m ON m.person_id = p.id AND m.programme_id = ?
+        LEFT JOIN organisations o ON o.id = p.organisation_id"""
+    params = [programme_id]
+    if roles:
+        sql += f" WHERE m.role IN ({', '.join('?' for _ in roles)})"
+        params += list(roles)
+    return list(db.query(sql + " ORDER BY p.name", params))
+
+
+def update_learning_set(db, learning_set_id, name, facilitator_id, ground_rules, pair_ids):
+    """Rename a set, change its facilitator and ground rules, and choose its pairs."""
+    row = learning_set(db, learning_set_id)
     if row is None:
-        abort(404)
-    purpose = "reset" if row["password_hash"] else "invite"
-    token = auth.create_account_link(db, person_id, purpose, current_user.id)
-    return render_template("programmes/link.html", purpose=purpose, name=row["name"], token=token)
+        raise ProgrammeError("There is no such learning set.")
+    if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
+        raise ProgrammeError("A set needs a name, and no control characters in its text.")
+    _check_facilitator(db, row["programme_id"], facilitator_id)
+    owned = {
+        r[0]
+        for r in db.execute("SELECT id FROM pairs WHERE programme_id = ?", [row["programme_id"]])
+    }
+    if set(pair_ids) - owned:
+        raise ProgrammeError("Every pair in the set must belong to the same programme.")
+    with write(db):
+        db["learning_sets"].update(
+            learning_set_id,
+            {
+                "name": name.strip(),
+                "facilitator_id": facilitator_id or None,
+                "ground_rules": ground_rules or "",
+                "ground_rules_html": render_markdown(ground_rules),
+            },
+        )
+        db.execute(
+            "UPDATE pairs SET learning_set_id = NULL WHERE learning_set_id = ?", [learning_set_id]
+        )
+        for pair_id in pair_ids:
+            db.execute(
+                "UPDATE pairs SET learning_set_id = ? WHERE id = ?", [learning_set_id, pair_id]
+            )
 
 
-@bp.post("/people/<int:person_id>/deactivate")
-@auth.organiser_required
-def deactivate(person_id):
-    return _set_active(person_id, False)
+def _check_facilitator(db, programme_id, facilitator_id):
+    if facilitator_id and role_in_programme(db, facilitator_id, programme_id) not in (
+        "facilitator",
+        "organiser",
+    ):
+        raise ProgrammeError("The facilitator must be a facilitator in this programme.")
 
 
-@bp.post("/people/<int:person_id>/activate")
-@auth.organiser_required
-def activate(person_id):
-    return _set_active(person_id, True)
+def programme_overview(db, person_id):
+    """The programmes this person organises, with counts for the organiser's home page."""
+    return list(
+        db.query(
+            """SELECT g.*,
+              (SELECT count(*) FROM programme_members m WHERE m.programme_id = g.id
+               AND m.role = 'participant') AS participants,
+              (SELECT count(*) FROM programme_members m WHERE m.programme_id = g.id
+               AND m.role = 'facilitator') AS facilitators,
+              (SELECT count(*) FROM pairs p WHERE p.programme_id = g.id) AS pairs,
+              (SELECT count(*) FROM learning_sets s WHERE s.programme_id = g.id) AS learning_sets,
+              (SELECT count(*) FROM meetings t WHERE t.programme_id = g.id
+               AND t.status = 'scheduled' AND t.starts_at > :now) AS upcoming_meetings
+            FROM programmes g JOIN programme_members me ON me.programme_id = g.id
+            WHERE me.person_id = :me AND me.role = 'organiser'
+            ORDER BY g.starts_on DESC, g.name""",
+            {"me": person_id, "now": now()},
+        )
+    )
 
 
-def _set_active(person_id, active):
-    db = get_db()
-    row = auth.person(db, person_id)
-    if row is None:
-        abort(404)
-    if row["id"] == current_user.id and not active:
-        flash("You cannot deactivate your own account.", "error")
-    else:
-        auth.set_active(db, person_id, active)
-        flash(f"{row['name']} is now {'active' if active else 'deactivated'}.", "info")
-    return redirect(url_for("programmes.people"))
+# The blueprint's views live in views.py; they import from here, so they come last.
+from .views import bp  # noqa: E402,F401

@@ -4,11 +4,9 @@ import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint
-
-from . import programmes
-from .db import now, write
-from .text import has_control_characters
+from .. import programmes
+from ..db import now, write
+from ..text import has_control_characters, render_markdown
 
 MEETING_KINDS = {"set_meeting": "Set meeting", "seminar": "Seminar", "conference": "Conference"}
 EDITABLE_FIELDS = (
@@ -142,10 +140,10 @@ def _check_text(fields):
         )
 
 
-def create_meeting(
+def meeting_row(
     db, programme_id, kind, title, starts_local, ends_local, learning_set_id=None, **fields
 ):
-    """Schedule one meeting from local (naive) start and end times; returns its id."""
+    """Check a meeting and build its new row (no write); raises SchedulingError."""
     prog = programmes.programme(db, programme_id)
     if prog is None:
         raise SchedulingError("There is no such programme.")
@@ -160,30 +158,36 @@ def create_meeting(
         raise SchedulingError(f"Unknown meeting fields: {', '.join(sorted(unknown))}.")
     _check_text({"title": title, **fields})
     _check_times(prog, starts_local, ends_local)
+    fields = {k: v for k, v in fields.items() if v is not None}
     stamp = now()
+    return {
+        "programme_id": programme_id,
+        "learning_set_id": learning_set_id,
+        "kind": kind,
+        "title": title.strip(),
+        "starts_at": to_utc(starts_local, prog["time_zone"]),
+        "ends_at": to_utc(ends_local, prog["time_zone"]),
+        "status": "scheduled",
+        # A stable UID: calendar clients match every later change to it.
+        "uid": f"{uuid.uuid4()}@actionlearning",
+        "sequence": 0,
+        **fields,
+        "venue": fields.get("venue") or prog["default_venue"] or "",
+        "agenda_html": render_markdown(fields["agenda"]) if fields.get("agenda") else "",
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def create_meeting(
+    db, programme_id, kind, title, starts_local, ends_local, learning_set_id=None, **fields
+):
+    """Schedule one meeting from local (naive) start and end times; returns its id."""
+    row = meeting_row(
+        db, programme_id, kind, title, starts_local, ends_local, learning_set_id, **fields
+    )
     with write(db):
-        return (
-            db["meetings"]
-            .insert(
-                {
-                    "programme_id": programme_id,
-                    "learning_set_id": learning_set_id,
-                    "kind": kind,
-                    "title": title.strip(),
-                    "starts_at": to_utc(starts_local, prog["time_zone"]),
-                    "ends_at": to_utc(ends_local, prog["time_zone"]),
-                    "status": "scheduled",
-                    # A stable UID: calendar clients match every later change to it.
-                    "uid": f"{uuid.uuid4()}@actionlearning",
-                    "sequence": 0,
-                    "venue": fields.pop("venue", None) or prog["default_venue"] or "",
-                    **fields,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                }
-            )
-            .last_pk
-        )
+        return db["meetings"].insert(row).last_pk
 
 
 def update_meeting(db, meeting_id, starts_local=None, ends_local=None, **fields):
@@ -204,6 +208,8 @@ def update_meeting(db, meeting_id, starts_local=None, ends_local=None, **fields)
         end = ends_local or to_local(current["ends_at"], zone).replace(tzinfo=None)
         _check_times(programmes.programme(db, current["programme_id"]), start, end)
         changes.update(starts_at=to_utc(start, zone), ends_at=to_utc(end, zone))
+    if "agenda" in changes:
+        changes["agenda_html"] = render_markdown(changes["agenda"])
     changes = {k: v for k, v in changes.items() if current[k] != v}
     if not changes:
         return False
@@ -238,4 +244,115 @@ def reinstate_meeting(db, meeting_id):
     return bool(changed)
 
 
-bp = Blueprint("scheduling", __name__)
+# Who may change a meeting
+
+
+def can_manage_meeting(db, person_id, row):
+    """Organisers of the programme manage every meeting; a facilitator manages their set's."""
+    if programmes.role_in_programme(db, person_id, row["programme_id"]) == "organiser":
+        return True
+    if row["kind"] != "set_meeting" or not row["learning_set_id"]:
+        return False
+    return (
+        db.execute(
+            "SELECT 1 FROM learning_sets WHERE id = ? AND facilitator_id = ?",
+            [row["learning_set_id"], person_id],
+        ).fetchone()
+        is not None
+    )
+
+
+def can_manage_learning_set(db, person_id, learning_set_id):
+    """The set's facilitator or an organiser of its programme."""
+    row = db.execute(
+        "SELECT programme_id, facilitator_id FROM learning_sets WHERE id = ?", [learning_set_id]
+    ).fetchone()
+    if row is None:
+        return False
+    return row[1] == person_id or (
+        programmes.role_in_programme(db, person_id, row[0]) == "organiser"
+    )
+
+
+# Clashes: warnings, never refusals (a facilitator may have reasons).
+
+
+def meeting_people(db, row):
+    """Ids of everyone expected at a meeting: a set's members and facilitator, or everyone."""
+    if row["kind"] != "set_meeting":
+        return {
+            r[0]
+            for r in db.execute(
+                "SELECT person_id FROM programme_members WHERE programme_id = ?",
+                [row["programme_id"]],
+            )
+        }
+    people = set(set_member_ids(db, row["learning_set_id"]))
+    facilitator = db.execute(
+        "SELECT facilitator_id FROM learning_sets WHERE id = ?", [row["learning_set_id"]]
+    ).fetchone()
+    if facilitator and facilitator[0]:
+        people.add(facilitator[0])
+    return people
+
+
+def clashes(db, candidate, exclude_meeting_id=None):
+    """Warnings for a meeting (a row, or a dict with the same keys) against the programme's
+    other scheduled meetings: a seminar on a set meeting, or one person in two places."""
+    others = db.query(
+        """SELECT m.*, s.name AS learning_set_name, g.time_zone FROM meetings m
+           JOIN programmes g ON g.id = m.programme_id
+           LEFT JOIN learning_sets s ON s.id = m.learning_set_id
+           WHERE m.programme_id = :programme AND m.status = 'scheduled'
+             AND m.starts_at < :ends AND m.ends_at > :starts AND m.id != :exclude
+           ORDER BY m.starts_at""",
+        {
+            "programme": candidate["programme_id"],
+            "starts": candidate["starts_at"],
+            "ends": candidate["ends_at"],
+            "exclude": exclude_meeting_id or 0,
+        },
+    )
+    warnings = []
+    mine = None
+    for other in others:
+        when = to_local(other["starts_at"], other["time_zone"]).strftime("%a %-d %b %Y %H:%M")
+        label = f"{other['title']} ({when})"
+        if "set_meeting" not in (candidate["kind"], other["kind"]):
+            warnings.append(f"Overlaps {label}: the whole programme is invited to both.")
+        elif candidate["kind"] != "set_meeting" or other["kind"] != "set_meeting":
+            warnings.append(f"A seminar or the conference overlaps a set meeting: {label}.")
+        elif other["learning_set_id"] == candidate["learning_set_id"]:
+            warnings.append(f"Overlaps another meeting of the same set: {label}.")
+        else:
+            mine = meeting_people(db, candidate) if mine is None else mine
+            shared = mine & meeting_people(db, other)
+            if shared:
+                names = _names(db, shared)
+                warnings.append(f"{names} would be in two meetings at once: {label}.")
+    return warnings
+
+
+def _names(db, person_ids):
+    ids = sorted(person_ids)
+    rows = db.execute(
+        f"SELECT name FROM people WHERE id IN ({', '.join('?' for _ in ids)}) ORDER BY name", ids
+    ).fetchall()
+    return ", ".join(r[0] for r in rows)
+
+
+def clashes_for_programme(db, programme_id):
+    """{meeting_id: [warnings]} for every scheduled meeting of a programme that clashes."""
+    found = {}
+    for row in meetings_for_programme(db, programme_id):
+        if row["status"] != "scheduled":
+            continue
+        warnings = clashes(db, row, exclude_meeting_id=row["id"])
+        if warnings:
+            found[row["id"]] = warnings
+    return found
+
+
+# Submodules import names from above, so they come last.
+from . import dashboard, records, series  # noqa: E402,F401
+from .views import bp  # noqa: E402,F401

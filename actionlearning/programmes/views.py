@@ -1,0 +1,464 @@
+"""Pages: each role's home, and the organiser's set-up pages for programmes, organisations,
+people, pairs, sets and the spreadsheet import."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms import (
+    DateField,
+    EmailField,
+    FileField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import auth, scheduling
+from ..db import get_db
+from ..security import Form
+from . import (
+    DEFAULT_GROUND_RULES,
+    ORGANISATION_KINDS,
+    PARTNERING_MODELS,
+    ProgrammeError,
+    add_member,
+    all_programmes,
+    create_learning_set,
+    create_organisation,
+    create_pair,
+    create_programme,
+    importer,
+    invite_person,
+    learning_set,
+    learning_sets_for_programme,
+    organisations,
+    pair_warnings,
+    pairs_for_programme,
+    people_listing,
+    programme,
+    programme_overview,
+    programme_people,
+    role_in_programme,
+    update_learning_set,
+    update_programme,
+)
+
+bp = Blueprint("programmes", __name__)
+
+
+def options(pairs):
+    """(value, label) pairs as the SelectChoice objects WTForms wants."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes: usable on a phone, no JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InviteForm(Form):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    organisation_id = SelectField("Organisation", coerce=int)
+    role = SelectField("Role", choices=options((r, r.capitalize()) for r in auth.ROLES))
+    programme_id = SelectField("Programme", coerce=int)
+
+
+class ProgrammeForm(Form):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField("Starts on", validators=[DataRequired()])
+    ends_on = DateField("Ends on", validators=[DataRequired()])
+    time_zone = StringField("Time zone", default="Europe/London", validators=[Length(max=64)])
+    default_venue = StringField("Default venue", validators=[Length(max=300)])
+    conference_on = DateField("Conference date", validators=[Optional()])
+    description = TextAreaField("Description", validators=[Length(max=5000)])
+
+
+class OrganisationForm(Form):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField("Kind", choices=options(ORGANISATION_KINDS.items()))
+
+
+class PairForm(Form):
+    member_ids = CheckboxesField("Members (two, or three with a third partner)", coerce=int)
+    priority_area = StringField("Priority area", validators=[DataRequired(), Length(max=300)])
+    borough = StringField("Borough", validators=[Length(max=120)])
+    name = StringField("Label (optional, used by the spreadsheet import)", [Length(max=120)])
+    problem_statement = TextAreaField("Problem statement", validators=[Length(max=5000)])
+    partnering_model = SelectField(
+        "Partnering model", choices=options((m, m.capitalize()) for m in PARTNERING_MODELS)
+    )
+    learning_set_id = SelectField("Learning set", coerce=int)
+
+
+class LearningSetForm(Form):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    facilitator_id = SelectField("Facilitator", coerce=int)
+    pair_ids = CheckboxesField("Pairs", coerce=int)
+    ground_rules = TextAreaField(
+        "Ground rules (Markdown; confidentiality first)", validators=[Length(max=5000)]
+    )
+
+
+class ImportForm(Form):
+    file = FileField("CSV file", validators=[DataRequired()])
+
+
+# Home: what each role needs first
+
+
+@bp.get("/")
+@login_required
+def home():
+    db = get_db()
+    if current_user.is_organiser:
+        overview = programme_overview(db, current_user.id)
+        return render_template("programmes/organiser_home.html", programmes=overview)
+    if current_user.is_facilitator:
+        summaries = scheduling.dashboard.facilitator_dashboard(db, current_user.id)
+        return render_template("programmes/facilitator_home.html", summaries=summaries)
+    schedule = scheduling.dashboard.my_schedule(db, current_user.id)
+    return render_template("programmes/home.html", **schedule)
+
+
+@bp.get("/healthz")
+def healthz():
+    get_db().execute("SELECT 1").fetchone()
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def organiser_programme(programme_id):
+    """The programme, when the signed-in person organises it; 404/403 otherwise."""
+    db = get_db()
+    row = programme(db, programme_id)
+    if row is None:
+        abort(404)
+    if role_in_programme(db, current_user.id, programme_id) != "organiser":
+        abort(403)
+    return row
+
+
+# Programmes
+
+
+@bp.route("/programmes", methods=["GET", "POST"])
+@auth.organiser_required
+def programme_list():
+    db = get_db()
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        try:
+            new_id = create_programme(db, **_programme_values(form), organiser_id=current_user.id)
+        except ProgrammeError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash("Programme created. Add organisations, people, pairs and sets next.", "info")
+            return redirect(url_for("programmes.show_programme", programme_id=new_id))
+    overview = programme_overview(db, current_user.id)
+    return render_template("programmes/programmes.html", programmes=overview, form=form)
+
+
+def _programme_values(form):
+    return {
+        name: getattr(form, name).data
+        for name in (
+            "name",
+            "starts_on",
+            "ends_on",
+            "time_zone",
+            "default_venue",
+            "conference_on",
+            "description",
+        )
+    }
+
+
+@bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
+@auth.organiser_required
+def show_programme(programme_id):
+    db = get_db()
+    row = organiser_programme(programme_id)
+    form = ProgrammeForm(data=row)
+    if form.validate_on_submit():
+        try:
+            update_programme(db, programme_id, **_programme_values(form))
+        except ProgrammeError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash("Programme details saved.", "info")
+            return redirect(url_for("programmes.show_programme", programme_id=programme_id))
+    clashes = scheduling.clashes_for_programme(db, programme_id)
+    return render_template("programmes/programme.html", programme=row, form=form, clashes=clashes)
+
+
+# Organisations
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@auth.organiser_required
+def organisation_list():
+    db = get_db()
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            create_organisation(db, form.name.data, form.kind.data)
+        except ProgrammeError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(f"{form.name.data.strip()} added.", "info")
+            return redirect(url_for("programmes.organisation_list"))
+    return render_template(
+        "programmes/organisations.html",
+        organisations=organisations(db),
+        kinds=ORGANISATION_KINDS,
+        form=form,
+    )
+
+
+# Pairs
+
+
+@bp.route("/programmes/<int:programme_id>/pairs", methods=["GET", "POST"])
+@auth.organiser_required
+def pair_list(programme_id):
+    db = get_db()
+    row = organiser_programme(programme_id)
+    form = _pair_form(db, programme_id)
+    if form.validate_on_submit():
+        values = {k: getattr(form, k).data for k in ("borough", "problem_statement", "name")}
+        try:
+            create_pair(
+                db,
+                programme_id,
+                form.member_ids.data,
+                form.priority_area.data,
+                partnering_model=form.partnering_model.data,
+                learning_set_id=form.learning_set_id.data or None,
+                **values,
+            )
+        except ProgrammeError as error:
+            form.member_ids.errors.append(str(error))
+        else:
+            for warning in pair_warnings(db, form.member_ids.data):
+                flash(warning, "warning")
+            flash("Pair added.", "info")
+            return redirect(url_for("programmes.pair_list", programme_id=programme_id))
+    pairs = pairs_for_programme(db, programme_id)
+    return render_template("programmes/pairs.html", programme=row, pairs=pairs, form=form)
+
+
+def _pair_form(db, programme_id):
+    form = PairForm()
+    people = programme_people(db, programme_id, roles=["participant"])
+    form.member_ids.choices = options(
+        (p["id"], f"{p['name']} ({p['organisation'] or 'no organisation'})") for p in people
+    )
+    form.learning_set_id.choices = options(
+        [(0, "(not yet in a set)")]
+        + [(s["id"], s["name"]) for s in learning_sets_for_programme(db, programme_id)]
+    )
+    return form
+
+
+# Learning sets
+
+
+@bp.route("/programmes/<int:programme_id>/sets", methods=["GET", "POST"])
+@auth.organiser_required
+def learning_set_list(programme_id):
+    db = get_db()
+    row = organiser_programme(programme_id)
+    form = _learning_set_form(db, programme_id)
+    if form.validate_on_submit():
+        try:
+            new_id = create_learning_set(
+                db, programme_id, form.name.data, form.facilitator_id.data or None, ""
+            )
+            update_learning_set(db, new_id, *_set_values(form))
+        except ProgrammeError as error:
+            form.name.errors.append(str(error))
+        else:
+            return _after_set_saved(db, new_id, programme_id)
+    sets = learning_sets_for_programme(db, programme_id)
+    return render_template("programmes/sets.html", programme=row, sets=sets, form=form)
+
+
+@bp.route("/learning-sets/<int:learning_set_id>/edit", methods=["GET", "POST"])
+@auth.organiser_required
+def edit_learning_set(learning_set_id):
+    db = get_db()
+    row = learning_set(db, learning_set_id) or abort(404)
+    organiser_programme(row["programme_id"])
+    form = _learning_set_form(db, row["programme_id"], row)
+    if form.validate_on_submit():
+        try:
+            update_learning_set(db, learning_set_id, *_set_values(form))
+        except ProgrammeError as error:
+            form.name.errors.append(str(error))
+        else:
+            return _after_set_saved(db, learning_set_id, row["programme_id"])
+    return render_template("programmes/set_edit.html", learning_set=row, form=form)
+
+
+def _learning_set_form(db, programme_id, row=None):
+    data = None
+    if row is not None:
+        pairs = db.query("SELECT id FROM pairs WHERE learning_set_id = ?", [row["id"]])
+        data = {**row, "pair_ids": [p["id"] for p in pairs]}
+    form = LearningSetForm(data=data)
+    facilitators = programme_people(db, programme_id, roles=["facilitator", "organiser"])
+    form.facilitator_id.choices = options(
+        [(0, "(none yet)")] + [(p["id"], p["name"]) for p in facilitators]
+    )
+    form.pair_ids.choices = options(
+        (p["id"], f"{p['borough'] or 'No borough'}: {p['priority_area']}")
+        for p in pairs_for_programme(db, programme_id)
+    )
+    if row is None and not form.ground_rules.data:
+        form.ground_rules.data = DEFAULT_GROUND_RULES
+    return form
+
+
+def _set_values(form):
+    return (
+        form.name.data,
+        form.facilitator_id.data or None,
+        form.ground_rules.data,
+        form.pair_ids.data or [],
+    )
+
+
+def _after_set_saved(db, learning_set_id, programme_id):
+    from . import learning_set_warnings
+
+    for warning in learning_set_warnings(db, learning_set_id):
+        flash(warning, "warning")
+    flash("Learning set saved.", "info")
+    return redirect(url_for("programmes.learning_set_list", programme_id=programme_id))
+
+
+# Spreadsheet import
+
+
+@bp.route("/programmes/<int:programme_id>/import", methods=["GET", "POST"])
+@auth.organiser_required
+def import_people(programme_id):
+    db = get_db()
+    row = organiser_programme(programme_id)
+    form = ImportForm()
+    result = errors = None
+    if form.validate_on_submit():
+        text = importer.decode(request.files["file"].read())
+        try:
+            result = importer.import_people(db, text, programme_id=programme_id)
+        except importer.ImportRejected as error:
+            errors = error.problems
+    return render_template(
+        "programmes/import.html", programme=row, form=form, result=result, errors=errors
+    )
+
+
+@bp.get("/import-template.csv")
+@auth.organiser_required
+def import_template():
+    return Response(
+        importer.TEMPLATE_CSV,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=people-import-template.csv"},
+    )
+
+
+# People (invite, sign-in links, deactivate)
+
+
+def _invite_form(db):
+    form = InviteForm()
+    form.organisation_id.choices = options(
+        [(0, "(none)")] + [(o["id"], o["name"]) for o in organisations(db)]
+    )
+    form.programme_id.choices = options((p["id"], p["name"]) for p in all_programmes(db))
+    return form
+
+
+@bp.route("/people", methods=["GET", "POST"])
+@auth.organiser_required
+def people():
+    db = get_db()
+    form = _invite_form(db)
+    if form.validate_on_submit():
+        try:
+            token = invite_person(
+                db,
+                form.programme_id.data,
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                form.organisation_id.data or None,
+                current_user.id,
+            )
+        except ProgrammeError as error:
+            form.email.errors.append(str(error))
+        else:
+            return render_template(
+                "programmes/link.html", purpose="invite", name=form.name.data, token=token
+            )
+    return render_template("programmes/people.html", people=people_listing(db), form=form)
+
+
+@bp.post("/people/<int:person_id>/programmes")
+@auth.organiser_required
+def add_to_programme(person_id):
+    db = get_db()
+    programme_id = request.form.get("programme_id", type=int)
+    organiser_programme(programme_id)
+    if auth.person(db, person_id) is None:
+        abort(404)
+    try:
+        add_member(db, programme_id, person_id, request.form.get("role", ""))
+    except ProgrammeError as error:
+        flash(str(error), "error")
+    else:
+        flash("Added to the programme.", "info")
+    return redirect(url_for("programmes.people"))
+
+
+@bp.post("/people/<int:person_id>/reset-link")
+@auth.organiser_required
+def reset_link(person_id):
+    db = get_db()
+    row = auth.person(db, person_id)
+    if row is None:
+        abort(404)
+    purpose = "reset" if row["password_hash"] else "invite"
+    token = auth.create_account_link(db, person_id, purpose, current_user.id)
+    return render_template("programmes/link.html", purpose=purpose, name=row["name"], token=token)
+
+
+@bp.post("/people/<int:person_id>/deactivate")
+@auth.organiser_required
+def deactivate(person_id):
+    return _set_active(person_id, False)
+
+
+@bp.post("/people/<int:person_id>/activate")
+@auth.organiser_required
+def activate(person_id):
+    return _set_active(person_id, True)
+
+
+def _set_active(person_id, active):
+    db = get_db()
+    row = auth.person(db, person_id)
+    if row is None:
+        abort(404)
+    if row["id"] == current_user.id and not active:
+        flash("You cannot deactivate your own account.", "error")
+    else:
+        auth.set_active(db, person_id, active)
+        flash(f"{row['name']} is now {'active' if active else 'deactivated'}.", "info")
+    return redirect(url_for("programmes.people"))

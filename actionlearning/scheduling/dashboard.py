@@ -1,0 +1,136 @@
+"""Home-page summaries: a participant's schedule and a facilitator's view of their sets.
+
+The facilitator dashboard reads meetings, attendance, presenter slots and action points
+only; it never touches journal tables.
+"""
+
+from ..db import now
+from . import meetings_for_person, set_member_ids
+from .records import open_action_points_for, unacknowledged_sets_for
+
+UPCOMING_LIMIT = 10
+
+
+def upcoming_meetings_for(db, person_id, at=None, limit=UPCOMING_LIMIT):
+    """The next meetings this person may see (cancelled ones too, marked), with their own
+    attendance status and whether they are expected there (so may send apologies)."""
+    rows = meetings_for_person(db, person_id, starts_after=at or now())[:limit]
+    marks = {
+        r["meeting_id"]: r["status"]
+        for r in db.query(
+            "SELECT meeting_id, status FROM attendance WHERE person_id = ?", [person_id]
+        )
+    }
+    members = _member_sets(db, person_id)
+    result = []
+    for row in rows:
+        expected = row["kind"] != "set_meeting" or row["learning_set_id"] in members
+        result.append({**row, "my_status": marks.get(row["id"], ""), "expected": expected})
+    return result
+
+
+def _member_sets(db, person_id):
+    return {
+        r[0]
+        for r in db.execute(
+            """SELECT DISTINCT p.learning_set_id FROM pairs p
+            JOIN pair_members pm ON pm.pair_id = p.id WHERE pm.person_id = ?""",
+            [person_id],
+        )
+    }
+
+
+def my_schedule(db, person_id, at=None):
+    """Everything a participant's home page shows."""
+    return {
+        "meetings": upcoming_meetings_for(db, person_id, at),
+        "action_points": open_action_points_for(db, person_id),
+        "ground_rules_due": unacknowledged_sets_for(db, person_id),
+    }
+
+
+def facilitator_dashboard(db, facilitator_id, at=None):
+    """For each set this person facilitates: members' attendance rate and presenter turns,
+    overdue action points and the next meeting."""
+    at = at or now()
+    sets = list(
+        db.query(
+            "SELECT * FROM learning_sets WHERE facilitator_id = ? ORDER BY name", [facilitator_id]
+        )
+    )
+    return [_set_summary(db, s, at) for s in sets]
+
+
+def _set_summary(db, learning_set, at):
+    set_id = learning_set["id"]
+    held = db.execute(
+        """SELECT count(*) FROM meetings WHERE learning_set_id = ? AND status = 'scheduled'
+        AND starts_at <= ?""",
+        [set_id, at],
+    ).fetchone()[0]
+    members = [_member_summary(db, set_id, p, at, held) for p in set_member_ids(db, set_id)]
+    members.sort(key=lambda m: m["name"])
+    next_meeting = list(
+        db.query(
+            """SELECT m.*, g.time_zone FROM meetings m JOIN programmes g ON g.id = m.programme_id
+            WHERE m.learning_set_id = ? AND m.status = 'scheduled' AND m.starts_at > ?
+            ORDER BY m.starts_at LIMIT 1""",
+            [set_id, at],
+        )
+    )
+    return {
+        "learning_set": learning_set,
+        "meetings_held": held,
+        "members": members,
+        "overdue": overdue_action_points(db, set_id, at),
+        "next_meeting": next_meeting[0] if next_meeting else None,
+    }
+
+
+HELD = "m.learning_set_id = :set AND m.status = 'scheduled' AND m.starts_at <= :at"
+
+
+def _member_summary(db, set_id, person_id, at, held):
+    row = db.execute(
+        f"""SELECT p.name,
+          (SELECT count(*) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+           WHERE a.person_id = p.id AND {HELD} AND a.status = 'attended'),
+          (SELECT count(*) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+           WHERE a.person_id = p.id AND {HELD} AND a.status = 'apologies'),
+          (SELECT count(*) FROM presenter_slots s JOIN meetings m ON m.id = s.meeting_id
+           WHERE s.person_id = p.id AND {HELD}),
+          (SELECT coalesce(sum(s.minutes), 0) FROM presenter_slots s
+           JOIN meetings m ON m.id = s.meeting_id WHERE s.person_id = p.id AND {HELD})
+        FROM people p WHERE p.id = :person""",
+        {"set": set_id, "at": at, "person": person_id},
+    ).fetchone()
+    name, attended, apologies, turns, minutes = row
+    return {
+        "person_id": person_id,
+        "name": name,
+        "attended": attended,
+        "apologies": apologies,
+        "meetings_held": held,
+        "attendance_rate": round(100 * attended / held) if held else None,
+        "presenter_turns": turns,
+        "presenter_minutes": minutes,
+    }
+
+
+def overdue_action_points(db, learning_set_id, at=None):
+    """Unresolved action points that a later meeting of the set has already passed over:
+    made (or last reviewed) at one meeting, and another meeting has been held since."""
+    return list(
+        db.query(
+            """SELECT a.*, p.name AS owner_name, m.starts_at AS made_at FROM action_points a
+            JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
+            LEFT JOIN meetings r ON r.id = a.reviewed_at_meeting_id
+            WHERE m.learning_set_id = :set
+              AND a.status IN ('open', 'in_progress', 'carried_forward')
+              AND EXISTS (SELECT 1 FROM meetings later WHERE later.learning_set_id = :set
+                          AND later.status = 'scheduled' AND later.starts_at <= :at
+                          AND later.starts_at > coalesce(r.starts_at, m.starts_at))
+            ORDER BY m.starts_at, a.id""",
+            {"set": learning_set_id, "at": at or now()},
+        )
+    )

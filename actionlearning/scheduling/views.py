@@ -1,0 +1,400 @@
+"""Meeting pages: the meeting itself, its records, series, seminars and the conference."""
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import TimeField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from .. import programmes, scheduling
+from ..db import get_db
+from ..security import Form
+from . import SchedulingError, records, series, to_local
+
+bp = Blueprint("scheduling", __name__)
+
+
+def options(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+# Template helpers: times are shown in the programme's zone, never in UTC.
+
+
+def _zone(row):
+    if row.get("time_zone"):
+        return row["time_zone"]
+    return programmes.programme(get_db(), row["programme_id"])["time_zone"]
+
+
+@bp.app_template_global()
+def meeting_when(row):
+    """'Tue 12 Jan 2027, 10:00–13:00' in the meeting's programme zone."""
+    zone = _zone(row)
+    start, end = to_local(row["starts_at"], zone), to_local(row["ends_at"], zone)
+    return f"{start:%a %-d %b %Y}, {start:%H:%M}\u2013{end:%H:%M}"
+
+
+@bp.app_template_global()
+def meeting_day(utc_iso, meeting_id):
+    row = scheduling.meeting(get_db(), meeting_id)
+    return f"{to_local(utc_iso, row['time_zone']):%-d %b %Y}"
+
+
+@bp.app_template_global()
+def status_label(status):
+    return {**records.ACTION_STATUSES, **records.ATTENDANCE_STATUSES}.get(status, status)
+
+
+# Forms
+
+
+class MeetingForm(Form):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    on = DateField("Date", validators=[DataRequired()])
+    start_time = TimeField("Starts", validators=[DataRequired()])
+    end_time = TimeField("Ends", validators=[DataRequired()])
+    venue = StringField("Venue", validators=[Length(max=300)])
+    online_link = StringField("Online link", validators=[Length(max=500)])
+    speaker = StringField("Speaker", validators=[Length(max=200)])
+    speaker_organisation = StringField("Speaker's organisation", validators=[Length(max=200)])
+    topic = StringField("Topic", validators=[Length(max=300)])
+    description = TextAreaField("Description", validators=[Length(max=5000)])
+    agenda = TextAreaField("Agenda (Markdown)", validators=[Length(max=20000)])
+
+    KIND_FIELDS = {
+        "set_meeting": (),
+        "seminar": ("speaker", "speaker_organisation", "topic", "description"),
+        "conference": ("agenda",),
+    }
+
+    def values(self, kind):
+        """Local start and end, and the text fields that belong to this kind of meeting."""
+        names = ("title", "venue", "online_link", *self.KIND_FIELDS[kind])
+        starts = datetime.combine(self.on.data, self.start_time.data)
+        ends = datetime.combine(self.on.data, self.end_time.data)
+        return starts, ends, {n: getattr(self, n).data or "" for n in names}
+
+
+class SeriesForm(Form):
+    frequency = RadioField(
+        "Repeat",
+        choices=options([("monthly", "Monthly, on a weekday"), ("weekly", "Every few weeks")]),
+        default="monthly",
+    )
+    nth = SelectField("Which", choices=options(series.ORDINALS.items()), coerce=int, default=2)
+    weekday = SelectField(
+        "Weekday", choices=options(enumerate(series.WEEKDAYS)), coerce=int, default=1
+    )
+    interval = IntegerField(
+        "Every how many weeks", default=6, validators=[Optional(), NumberRange(1, 52)]
+    )
+    first = DateField("From", validators=[DataRequired()])
+    last = DateField("Until", validators=[DataRequired()])
+    start_time = TimeField("Starts", validators=[DataRequired()])
+    end_time = TimeField("Ends", validators=[DataRequired()])
+    title = StringField("Title (default: the set's name and 'meeting')", [Length(max=200)])
+    venue = StringField("Venue (default: the programme's venue)", [Length(max=300)])
+
+    def rule(self):
+        return {
+            name: getattr(self, name).data
+            for name in ("frequency", "nth", "weekday", "interval", "first", "last")
+        } | {"start_time": self.start_time.data, "end_time": self.end_time.data}
+
+
+# Permission helpers
+
+
+def _visible_meeting(meeting_id):
+    db = get_db()
+    if scheduling.meeting_visible_to(db, current_user.id, meeting_id) is None:
+        abort(404)  # the same answer for "missing" and "not yours"
+    return scheduling.meeting(db, meeting_id)
+
+
+def _managed_meeting(meeting_id):
+    row = _visible_meeting(meeting_id)
+    if not scheduling.can_manage_meeting(get_db(), current_user.id, row):
+        abort(403)
+    return row
+
+
+def _managed_set(learning_set_id):
+    db = get_db()
+    row = programmes.learning_set(db, learning_set_id)
+    if row is None:
+        abort(404)
+    if not scheduling.can_manage_learning_set(db, current_user.id, learning_set_id):
+        abort(403)
+    return row
+
+
+def _back(meeting_id, message=None, category="info"):
+    if message:
+        flash(message, category)
+    return redirect(url_for("scheduling.show_meeting", meeting_id=meeting_id))
+
+
+# The meeting page
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@login_required
+def show_meeting(meeting_id):
+    _visible_meeting(meeting_id)
+    page = records.meeting_record(get_db(), meeting_id, current_user.id)
+    return render_template("scheduling/meeting.html", **page)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_meeting(meeting_id):
+    db = get_db()
+    row = _managed_meeting(meeting_id)
+    start, end = (to_local(row[k], row["time_zone"]) for k in ("starts_at", "ends_at"))
+    data = {**row, "on": start.date(), "start_time": start.time(), "end_time": end.time()}
+    form = MeetingForm(data=data)
+    if form.validate_on_submit():
+        starts, ends, fields = form.values(row["kind"])
+        try:
+            changed = scheduling.update_meeting(db, meeting_id, starts, ends, **fields)
+        except SchedulingError as error:
+            form.on.errors.append(str(error))
+        else:
+            return _saved(db, meeting_id, "Meeting updated." if changed else "Nothing changed.")
+    return render_template("scheduling/edit.html", meeting=row, form=form)
+
+
+def _saved(db, meeting_id, message):
+    row = scheduling.meeting(db, meeting_id)
+    for warning in scheduling.clashes(db, row, exclude_meeting_id=meeting_id):
+        flash(f"Clash: {warning}", "warning")
+    return _back(meeting_id, message)
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@login_required
+def cancel(meeting_id):
+    _managed_meeting(meeting_id)
+    try:
+        scheduling.cancel_meeting(get_db(), meeting_id, request.form.get("reason", ""))
+    except SchedulingError as error:
+        return _back(meeting_id, str(error), "error")
+    return _back(meeting_id, "Meeting cancelled. It stays listed, marked as cancelled.")
+
+
+@bp.post("/meetings/<int:meeting_id>/reinstate")
+@login_required
+def reinstate(meeting_id):
+    _managed_meeting(meeting_id)
+    scheduling.reinstate_meeting(get_db(), meeting_id)
+    return _back(meeting_id, "Meeting reinstated.")
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance")
+@login_required
+def attendance(meeting_id):
+    _managed_meeting(meeting_id)
+    marks = {
+        int(key.removeprefix("status-")): value
+        for key, value in request.form.items()
+        if key.startswith("status-") and key.removeprefix("status-").isdigit()
+    }
+    try:
+        records.record_attendance(get_db(), meeting_id, marks)
+    except SchedulingError as error:
+        return _back(meeting_id, str(error), "error")
+    return _back(meeting_id, "Attendance saved.")
+
+
+@bp.post("/meetings/<int:meeting_id>/apologies")
+@login_required
+def send_apologies(meeting_id):
+    _visible_meeting(meeting_id)
+    try:
+        records.send_apologies(get_db(), meeting_id, current_user.id)
+    except SchedulingError as error:
+        return _back(meeting_id, str(error), "error")
+    return _back(meeting_id, "Your apologies are recorded; the facilitator can see them.")
+
+
+@bp.post("/meetings/<int:meeting_id>/presenters")
+@login_required
+def add_presenter(meeting_id):
+    _managed_meeting(meeting_id)
+    person_id = request.form.get("person_id", type=int)
+    minutes = request.form.get("minutes", type=int)
+    try:
+        records.add_presenter_slot(get_db(), meeting_id, person_id, minutes)
+    except SchedulingError as error:
+        return _back(meeting_id, str(error), "error")
+    return _back(meeting_id, "Presenter slot added.")
+
+
+@bp.post("/meetings/<int:meeting_id>/presenters/<int:slot_id>/remove")
+@login_required
+def remove_presenter(meeting_id, slot_id):
+    _managed_meeting(meeting_id)
+    records.remove_presenter_slot(get_db(), meeting_id, slot_id)
+    return _back(meeting_id, "Presenter slot removed.")
+
+
+@bp.post("/meetings/<int:meeting_id>/action-points")
+@login_required
+def add_action_point(meeting_id):
+    _managed_meeting(meeting_id)
+    owner_id = request.form.get("owner_id", type=int)
+    try:
+        records.add_action_point(get_db(), meeting_id, owner_id, request.form.get("text", ""))
+    except SchedulingError as error:
+        return _back(meeting_id, str(error), "error")
+    return _back(meeting_id, "Action point added.")
+
+
+@bp.post("/meetings/<int:meeting_id>/action-points/<int:action_point_id>/review")
+@login_required
+def review_action_point(meeting_id, action_point_id):
+    _managed_meeting(meeting_id)
+    status = request.form.get("status", "")
+    try:
+        records.review_action_point(get_db(), action_point_id, status, meeting_id)
+    except SchedulingError as error:
+        return _back(meeting_id, str(error), "error")
+    return _back(meeting_id, f"Action point marked {status_label(status).lower()}.")
+
+
+@bp.route("/learning-sets/<int:learning_set_id>/ground-rules", methods=["GET", "POST"])
+@login_required
+def ground_rules(learning_set_id):
+    db = get_db()
+    row = programmes.learning_set(db, learning_set_id)
+    if row is None or current_user.id not in scheduling.set_member_ids(db, learning_set_id):
+        abort(404)
+    if request.method == "POST":
+        records.acknowledge_ground_rules(db, learning_set_id, current_user.id)
+        flash("Thank you: you have agreed to the set's ground rules.", "info")
+        meeting_id = request.form.get("meeting_id", type=int)
+        if meeting_id:
+            return _back(meeting_id)
+        return redirect(url_for("programmes.home"))
+    agreed = records.has_acknowledged(db, learning_set_id, current_user.id)
+    return render_template("scheduling/ground_rules.html", learning_set=row, agreed=agreed)
+
+
+# Series, lists, seminars and the conference
+
+
+@bp.route("/learning-sets/<int:learning_set_id>/series", methods=["GET", "POST"], endpoint="series")
+@login_required
+def series_page(learning_set_id):
+    db = get_db()
+    row = _managed_set(learning_set_id)
+    form, preview = SeriesForm(), None
+    if form.validate_on_submit():
+        rule = form.rule()
+        try:
+            preview = series.preview_series(db, learning_set_id, rule)
+            if request.form.get("action") == "save":
+                dates = series.chosen_dates(preview, _indexes("include"), _indexes("move"))
+                ids = series.schedule_series(
+                    db, learning_set_id, rule, dates, form.title.data, form.venue.data
+                )
+                flash(f"{len(ids)} meetings scheduled: {series.describe_rule(rule)}.", "info")
+                return redirect(url_for("scheduling.set_meetings", learning_set_id=row["id"]))
+        except SchedulingError as error:
+            form.first.errors.append(str(error))
+    described = series.describe_rule(form.rule()) if preview else ""
+    return render_template(
+        "scheduling/series.html", learning_set=row, form=form, preview=preview, rule=described
+    )
+
+
+def _indexes(prefix):
+    return {int(v) for v in request.form.getlist(prefix) if v.isdigit()}
+
+
+@bp.get("/learning-sets/<int:learning_set_id>/meetings")
+@login_required
+def set_meetings(learning_set_id):
+    db = get_db()
+    row = _managed_set(learning_set_id)
+    meetings = scheduling.meetings_for_set(db, learning_set_id)
+    return render_template("scheduling/set_meetings.html", learning_set=row, meetings=meetings)
+
+
+@bp.get("/programmes/<int:programme_id>/meetings")
+@login_required
+def programme_meetings(programme_id):
+    db = get_db()
+    row = programmes.views.organiser_programme(programme_id)
+    meetings = list(
+        db.query(
+            """SELECT m.*, s.name AS learning_set_name FROM meetings m
+            LEFT JOIN learning_sets s ON s.id = m.learning_set_id
+            WHERE m.programme_id = ? ORDER BY m.starts_at""",
+            [programme_id],
+        )
+    )
+    clashes = scheduling.clashes_for_programme(db, programme_id)
+    return render_template(
+        "scheduling/programme_meetings.html", programme=row, meetings=meetings, clashes=clashes
+    )
+
+
+@bp.route("/programmes/<int:programme_id>/seminars/new", methods=["GET", "POST"])
+@login_required
+def new_seminar(programme_id):
+    row = programmes.views.organiser_programme(programme_id)
+    form = MeetingForm(data={"start_time": _time("12:30"), "end_time": _time("13:30")})
+    return _create(row, "seminar", form)
+
+
+@bp.route("/programmes/<int:programme_id>/conference", methods=["GET", "POST"])
+@login_required
+def conference(programme_id):
+    db = get_db()
+    row = programmes.views.organiser_programme(programme_id)
+    existing = scheduling.meetings_for_programme(db, programme_id, kinds=["conference"])
+    if existing:
+        return redirect(url_for("scheduling.edit_meeting", meeting_id=existing[0]["id"]))
+    form = MeetingForm(
+        data={
+            "title": "Closing conference",
+            "on": row["conference_on"] and datetime.fromisoformat(row["conference_on"]).date(),
+            "start_time": _time("09:30"),
+            "end_time": _time("16:30"),
+            "venue": row["default_venue"],
+        }
+    )
+    return _create(row, "conference", form)
+
+
+def _time(text):
+    return datetime.strptime(text, "%H:%M").time()
+
+
+def _create(programme_row, kind, form):
+    db = get_db()
+    if form.validate_on_submit():
+        starts, ends, fields = form.values(kind)
+        title = fields.pop("title")
+        try:
+            meeting_id = scheduling.create_meeting(
+                db, programme_row["id"], kind, title, starts, ends, **fields
+            )
+        except SchedulingError as error:
+            form.on.errors.append(str(error))
+        else:
+            return _saved(db, meeting_id, f"{scheduling.MEETING_KINDS[kind]} scheduled.")
+    return render_template("scheduling/new.html", programme=programme_row, kind=kind, form=form)
