@@ -16,6 +16,7 @@ import zipfile
 import pytest
 
 from actionlearning import auth, journal, programmes
+from actionlearning.db import write
 from tests.conftest import csrf_token
 
 VISIBILITIES = ("private", "pair", "set", "programme")
@@ -98,7 +99,40 @@ def world(db, programme_id, make_person, make_pair, make_set):
             consent_to_quote=True,
             case_study_section="learning",
         )
-    return {"people": people, "entries": entries, "programme_id": programme_id}
+    pair_id = journal.pair_of(db, people["author"], programme_id)
+    return {"people": people, "entries": entries, "programme_id": programme_id, "pair_id": pair_id}
+
+
+def add_set_meeting(db, programme_id, learning_set_id):
+    """A past set meeting row (inserted directly: scheduling's functions are tested there)."""
+    with write(db):
+        return (
+            db["meetings"]
+            .insert(
+                {
+                    "programme_id": programme_id,
+                    "learning_set_id": learning_set_id,
+                    "kind": "set_meeting",
+                    "title": "Set meeting",
+                    "starts_at": "2026-10-13T09:00:00+00:00",
+                    "ends_at": "2026-10-13T12:00:00+00:00",
+                    "status": "scheduled",
+                    "uid": "privacy-matrix-meeting@test",
+                    "sequence": 0,
+                    "created_at": "2026-09-01T00:00:00+00:00",
+                    "updated_at": "2026-09-01T00:00:00+00:00",
+                }
+            )
+            .last_pk
+        )
+
+
+def response_text(response):
+    """A response's text, with every file inside a zip download opened too."""
+    if response.mimetype == "application/zip":
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        return "".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
+    return response.get_data().decode(errors="replace")
 
 
 def visibility_of_title(title):
@@ -329,19 +363,43 @@ def test_matrix_export_download(world, app, db):
     }
 
 
-def test_matrix_every_page_without_parameters(world, app, db):
-    """No page outside the journal's own shows entry text, to anyone (dashboards, feeds...)."""
-    journal_pages = {rule for rule, kind in ROUTES.items() if kind == JOURNAL}
+def test_matrix_every_other_page(world, app, db):
+    """Outside the journal's own pages no page shows entry text to anyone (dashboards,
+    feeds...); case-study pages may quote consented shared entries, never a private one."""
+
+    learning_set_id = db.execute(
+        "SELECT learning_set_id FROM pairs WHERE id = ?", [world["pair_id"]]
+    ).fetchone()[0]
+    values = {
+        "programme_id": world["programme_id"],
+        "learning_set_id": learning_set_id,
+        "pair_id": world["pair_id"],
+        "meeting_id": add_set_meeting(db, world["programme_id"], learning_set_id),
+    }
+
+    visited = set()
 
     def look(client, _person_id):
         for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or rule.arguments or rule.rule in journal_pages:
+            kind = ROUTES.get(rule.rule)
+            if "GET" not in rule.methods or kind == JOURNAL or rule.arguments - set(values):
                 continue
-            body = client.get(rule.rule).get_data(as_text=True)
-            assert SECRET not in body, f"{rule.rule} shows journal text"
+            path = app.url_map.bind("localhost").build(
+                rule.endpoint, {k: values[k] for k in rule.arguments}
+            )
+            try:
+                text = response_text(client.get(path))
+            except Exception:  # a page that crashes shows nothing; its own tests catch that
+                continue
+            assert "private-happened" not in text, f"{rule.rule} shows a private entry"
+            if kind != CASE_STUDY:
+                assert SECRET not in text, f"{rule.rule} shows journal text"
+            visited.add(rule.rule)
         return []
 
     seen_by_each_role(world, app, db, look)
+
+    assert {"/", "/meetings/<int:meeting_id>"} <= visited
 
 
 # Changes take effect at once
@@ -398,7 +456,10 @@ def test_deactivated_author_entries_still_follow_rules(world, db):
 # The URL map: every route classified
 
 JOURNAL = "journal: covered by the matrix above"
-NO_JOURNAL = "shows no journal text (checked by test_matrix_every_page_without_parameters)"
+NO_JOURNAL = "shows no journal text (checked by test_matrix_every_other_page)"
+CASE_STUDY = "may quote consented, shared entries via journal.consented_entries_for_pair only"
+FEED = "calendar data: logistics only, never journal text"
+ACTION = "POST only: changes data, shows no page of its own"
 PUBLIC = "no sign-in: no journal data"
 STATIC = "static files"
 
@@ -406,14 +467,11 @@ ROUTES = {
     "/static/<path:filename>": STATIC,
     "/healthz": PUBLIC,
     "/login": PUBLIC,
-    "/logout": PUBLIC,
+    "/logout": ACTION,
     "/account/password": NO_JOURNAL,
     "/account/link/<token>": PUBLIC,
-    "/": NO_JOURNAL,
-    "/people": NO_JOURNAL,
-    "/people/<int:person_id>/reset-link": NO_JOURNAL,
-    "/people/<int:person_id>/deactivate": NO_JOURNAL,
-    "/people/<int:person_id>/activate": NO_JOURNAL,
+    "/import-template.csv": PUBLIC,
+    # journal
     "/journal": JOURNAL,
     "/journal/shared": JOURNAL,
     "/journal/new": JOURNAL,
@@ -424,6 +482,52 @@ ROUTES = {
     "/journal/<int:entry_id>/history": JOURNAL,
     "/journal/<int:entry_id>/responses": JOURNAL,
     "/journal/<int:entry_id>/delete": JOURNAL,
+    # programmes and people
+    "/": NO_JOURNAL,
+    "/people": NO_JOURNAL,
+    "/people/<int:person_id>/reset-link": ACTION,
+    "/people/<int:person_id>/deactivate": ACTION,
+    "/people/<int:person_id>/activate": ACTION,
+    "/people/<int:person_id>/programmes": ACTION,
+    "/organisations": NO_JOURNAL,
+    "/programmes": NO_JOURNAL,
+    "/programmes/<int:programme_id>": NO_JOURNAL,
+    "/programmes/<int:programme_id>/import": NO_JOURNAL,
+    "/programmes/<int:programme_id>/pairs": NO_JOURNAL,
+    "/programmes/<int:programme_id>/sets": NO_JOURNAL,
+    "/learning-sets/<int:learning_set_id>/edit": NO_JOURNAL,
+    # scheduling
+    "/programmes/<int:programme_id>/conference": NO_JOURNAL,
+    "/programmes/<int:programme_id>/meetings": NO_JOURNAL,
+    "/programmes/<int:programme_id>/seminars/new": NO_JOURNAL,
+    "/learning-sets/<int:learning_set_id>/ground-rules": NO_JOURNAL,
+    "/learning-sets/<int:learning_set_id>/meetings": NO_JOURNAL,
+    "/learning-sets/<int:learning_set_id>/series": NO_JOURNAL,
+    "/meetings/<int:meeting_id>": NO_JOURNAL,
+    "/meetings/<int:meeting_id>/edit": NO_JOURNAL,
+    "/meetings/<int:meeting_id>/action-points": ACTION,
+    "/meetings/<int:meeting_id>/action-points/<int:action_point_id>/review": ACTION,
+    "/meetings/<int:meeting_id>/apologies": ACTION,
+    "/meetings/<int:meeting_id>/attendance": ACTION,
+    "/meetings/<int:meeting_id>/cancel": ACTION,
+    "/meetings/<int:meeting_id>/reinstate": ACTION,
+    "/meetings/<int:meeting_id>/presenters": ACTION,
+    "/meetings/<int:meeting_id>/presenters/<int:slot_id>/remove": ACTION,
+    # feeds
+    "/calendar": NO_JOURNAL,
+    "/calendar/reset": ACTION,
+    "/calendar/<any(sets, programmes):kind>/<int:subject_id>/reset": ACTION,
+    "/feeds/<token>.ics": FEED,
+    "/meetings/<int:meeting_id>.ics": FEED,
+    # case studies
+    "/case-studies/": CASE_STUDY,
+    "/case-studies/<int:pair_id>": CASE_STUDY,
+    "/case-studies/<int:pair_id>/edit": CASE_STUDY,
+    "/case-studies/<int:pair_id>/case-study.md": CASE_STUDY,
+    "/case-studies/<int:pair_id>/<any(submit, approve, return, reopen):step>": ACTION,
+    "/case-studies/export": CASE_STUDY,
+    "/case-studies/export.zip": CASE_STUDY,
+    "/case-studies/export/conference-pack.md": CASE_STUDY,
 }
 
 
