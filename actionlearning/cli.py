@@ -12,13 +12,38 @@ from .db import get_db
 
 
 def init_app(app):
-    for command in (create_user_command, demo_command, backup_command):
+    for command in (create_user_command, demo_command, backup_command, import_people_command):
         app.cli.add_command(command)
 
 
 def fail(message):
     """Stop a command with a clear message and a non-zero exit; nothing was changed."""
     raise click.ClickException(message)
+
+
+@click.command("import-people")
+@with_appcontext
+@click.argument("file", type=click.File("rb"))
+@click.option(
+    "--programme",
+    "programme_id",
+    type=int,
+    default=None,
+    help="Import into this programme (otherwise each row names its programme).",
+)
+def import_people_command(file, programme_id):
+    """Add organisations, people and pairs from a CSV; a bad file changes nothing."""
+    from .programmes import importer
+
+    db = get_db()
+    if programme_id is not None and programmes.programme(db, programme_id) is None:
+        fail(f"No programme with id {programme_id}.")
+    try:
+        counts = importer.import_people(db, importer.decode(file.read()), programme_id)
+    except importer.ImportRejected as error:
+        fail(str(error))
+    summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
+    click.echo(f"Imported: {summary} added or changed.")
 
 
 @click.command("create-user")

@@ -1,9 +1,11 @@
 """Shared fixtures: a migrated app on a temporary SQLite file, and factories returning ids."""
 
+import functools
 import itertools
 import re
 
 import pytest
+from werkzeug.security import generate_password_hash
 
 from actionlearning import auth, create_app, programmes
 from actionlearning.db import connect
@@ -51,6 +53,11 @@ def programme_id(db):
 _counter = itertools.count(1)
 
 
+@functools.cache
+def _password_hash():
+    return generate_password_hash(PASSWORD)
+
+
 @pytest.fixture
 def make_organisation(db):
     def make(name=None, kind="nhs"):
@@ -78,8 +85,13 @@ def make_person(db, programme_id):
             name or f"Person {n}",
             role,
             organisation_id,
-            password,
+            None if password == PASSWORD else password,
         )
+        if password == PASSWORD:
+            # scrypt is slow on purpose; hash the shared test password once per run.
+            db.execute(
+                "UPDATE people SET password_hash = ? WHERE id = ?", [_password_hash(), person_id]
+            )
         if programme:
             programmes.add_member(db, programme, person_id, role)
         return person_id
