@@ -12,7 +12,13 @@ from .db import get_db
 
 
 def init_app(app):
-    for command in (create_user_command, demo_command, backup_command, import_people_command):
+    for command in (
+        create_user_command,
+        demo_command,
+        backup_command,
+        feed_url_command,
+        import_people_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -129,3 +135,36 @@ def backup_command(file):
     if check != "ok":
         fail(f"The copy failed its integrity check: {check}")
     click.echo(f"Backed up {current_app.config['DATABASE']} to {file} (integrity ok).")
+
+
+@click.command("feed-url")
+@click.argument("email", required=False)
+@click.option("--set", "learning_set_id", type=int, default=None, help="A learning set's feed.")
+@click.option("--programme", "programme_id", type=int, default=None, help="A programme's feed.")
+@with_appcontext
+def feed_url_command(email, learning_set_id, programme_id):
+    """Print a person's calendar feed URL (or a set's or programme's)."""
+    from . import feeds
+
+    db = get_db()
+    if learning_set_id is not None:
+        scope, subject_id, missing = (
+            "s",
+            learning_set_id,
+            f"No learning set with id {learning_set_id}.",
+        )
+    elif programme_id is not None:
+        scope, subject_id, missing = "g", programme_id, f"No programme with id {programme_id}."
+    elif email:
+        row = auth.person_by_email(db, email)
+        if row is None:
+            fail(f"No account for {email}.")
+        if not row["is_active"]:
+            fail(f"The account for {email} is deactivated: its feeds answer 404.")
+        scope, subject_id, missing = "p", row["id"], f"No account for {email}."
+    else:
+        fail("Give an e-mail address, --set ID or --programme ID.")
+    token = feeds.feed_token(db, current_app.config["SECRET_KEY"], scope, subject_id)
+    if token is None:
+        fail(missing)
+    click.echo(feeds.feed_urls(current_app.config["BASE_URL"], token)["https"])

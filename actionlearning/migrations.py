@@ -336,6 +336,20 @@ def m003_journal_tables(db):
     )
 
 
+def m004_feed_tables(db):
+    """Version numbers of set and programme feed links (a person's is people.feed_version).
+
+    A feed token is an HMAC over the feed and its version, so resetting a link is one
+    increment, and every link made before it stops working.
+    """
+    db["feed_versions"].create(
+        {"scope": str, "subject_id": int, "version": int, "reset_at": str},
+        pk=("scope", "subject_id"),
+        not_null={"version"},
+        defaults={"version": 1},
+    )
+
+
 def m005_case_study_tables(db):
     """Case studies (one per pair), their themes and every saved revision."""
     sections = ("summary", "problem", "what_we_did", "outcomes", "learning")
@@ -406,5 +420,6 @@ MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
     m003_journal_tables,
+    m004_feed_tables,
     m005_case_study_tables,
 ]

@@ -1,5 +1,337 @@
-"""Placeholder blueprint: filled in by its feature."""
+"""Calendar feeds: secret revocable links, and iCalendar text that calendar apps read right.
 
-from flask import Blueprint
+Three feeds, each at /feeds/<token>.ics without a login: a person's own (every meeting they
+may see), a learning set's, and a programme's seminars and conference. A token is an HMAC
+of the secret key over the feed and its version number, so the app can show a link again at
+any time without storing it, and bumping the version ("reset my link") kills every old one.
+"""
 
-bp = Blueprint("feeds", __name__)
+import base64
+import hashlib
+import hmac
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vDuration
+
+from ..db import now, write
+from ..scheduling import MEETING_KINDS, VISIBLE_MEETINGS
+from ..text import CONTROL_CHARACTERS
+from .timezones import vtimezone
+
+SCOPES = {"p": "person", "s": "learning set", "g": "programme"}
+TOKEN_PATTERN = re.compile(r"([psg])([1-9][0-9]{0,9})-([A-Za-z0-9_-]{32})")
+MAC_BYTES = 24  # 192 bits: unguessable
+FORMAT_VERSION = "1"  # change when the feed's text changes, so that every ETag changes
+PRODID = "-//actionlearning//Calendar feeds 1.0//EN"
+DEFAULT_TIME_ZONE = "Europe/London"
+REFRESH = timedelta(hours=1)
+
+# The meetings in each kind of feed, with what the events need from programme and set.
+# A person's feed is exactly what scheduling says they may see.
+FEED_MEETINGS = {
+    "p": VISIBLE_MEETINGS,
+    "s": "SELECT m.* FROM meetings m WHERE m.learning_set_id = :id",
+    "g": "SELECT m.* FROM meetings m WHERE m.programme_id = :id"
+    " AND m.kind IN ('seminar', 'conference')",
+}
+WITH_CONTEXT = """SELECT m.*, g.time_zone, g.name AS programme_name, s.name AS learning_set_name
+FROM ({meetings}) m JOIN programmes g ON g.id = m.programme_id
+LEFT JOIN learning_sets s ON s.id = m.learning_set_id"""
+
+# What a feed's subject is called and which zone it shows; a missing row means no feed.
+SUBJECTS = {
+    "p": """SELECT 'Action learning · ' || p.name AS name, p.feed_version AS version,
+              (SELECT g.time_zone FROM programme_members pm JOIN programmes g
+               ON g.id = pm.programme_id WHERE pm.person_id = p.id
+               ORDER BY g.starts_on DESC LIMIT 1) AS time_zone
+           FROM people p WHERE p.id = :id AND p.is_active = 1""",
+    "s": """SELECT s.name || ' · ' || g.name AS name, g.time_zone,
+              coalesce(v.version, 1) AS version
+           FROM learning_sets s JOIN programmes g ON g.id = s.programme_id
+           LEFT JOIN feed_versions v ON v.scope = 's' AND v.subject_id = s.id
+           WHERE s.id = :id""",
+    "g": """SELECT g.name || ': seminars and conference' AS name, g.time_zone,
+              coalesce(v.version, 1) AS version
+           FROM programmes g
+           LEFT JOIN feed_versions v ON v.scope = 'g' AND v.subject_id = g.id
+           WHERE g.id = :id""",
+}
+
+
+class FeedError(ValueError):
+    """A feed that cannot be shown or reset; the message says why."""
+
+
+# Tokens
+
+
+def _mac(secret_key, scope, subject_id, version):
+    # A key of its own, so that a feed token can never pass for a session or CSRF signature.
+    key = hashlib.sha256(b"actionlearning calendar feeds\0" + str(secret_key).encode()).digest()
+    digest = hmac.digest(key, f"{scope}:{subject_id}:{version}".encode(), "sha256")
+    return base64.urlsafe_b64encode(digest[:MAC_BYTES]).decode()
+
+
+def _subject(db, scope, subject_id):
+    rows = list(db.query(SUBJECTS[scope], {"id": subject_id}))
+    return rows[0] if rows else None
+
+
+def feed_token(db, secret_key, scope, subject_id):
+    """The current token of a feed ('p' person, 's' learning set, 'g' programme), or None."""
+    subject = _subject(db, scope, subject_id)
+    if subject is None:
+        return None
+    return f"{scope}{subject_id}-{_mac(secret_key, scope, subject_id, subject['version'])}"
+
+
+def feed_for_token(db, secret_key, token):
+    """The feed a token opens: {scope, subject_id, name, time_zone}, or None.
+
+    Unknown, malformed and revoked tokens all cost one lookup and one HMAC comparison.
+    """
+    match = TOKEN_PATTERN.fullmatch(token or "")
+    scope, subject_id, given = (match[1], int(match[2]), match[3]) if match else ("p", 0, "")
+    subject = _subject(db, scope, subject_id)
+    expected = _mac(secret_key, scope, subject_id, subject["version"] if subject else 0)
+    if not hmac.compare_digest(expected, given) or subject is None:
+        return None
+    return {
+        "scope": scope,
+        "subject_id": subject_id,
+        "name": subject["name"],
+        "time_zone": subject["time_zone"] or DEFAULT_TIME_ZONE,
+    }
+
+
+def reset_feed(db, scope, subject_id):
+    """Give a feed a new link; every earlier link to it answers 404 from now on."""
+    with write(db):
+        if scope == "p":
+            db.execute(
+                "UPDATE people SET feed_version = feed_version + 1 WHERE id = ?", [subject_id]
+            )
+            return
+        db.execute(
+            """INSERT INTO feed_versions (scope, subject_id, version, reset_at) VALUES (?, ?, 2, ?)
+               ON CONFLICT (scope, subject_id)
+               DO UPDATE SET version = version + 1, reset_at = excluded.reset_at""",
+            [scope, subject_id, now()],
+        )
+
+
+def feed_urls(base_url, token):
+    """The https link to copy and the webcal:// link that opens a calendar app to subscribe."""
+    https = f"{base_url}/feeds/{token}.ics"
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+# Who may publish which feed
+
+
+def publishable_learning_sets(db, person_id):
+    """Sets whose feed this person may hand out and reset: theirs, or any in a programme
+    they organise."""
+    return list(
+        db.query(
+            """SELECT s.id, s.name, g.name AS programme_name FROM learning_sets s
+           JOIN programmes g ON g.id = s.programme_id
+           WHERE s.facilitator_id = :me OR s.programme_id IN (SELECT programme_id
+             FROM programme_members WHERE person_id = :me AND role = 'organiser')
+           ORDER BY g.starts_on DESC, s.name""",
+            {"me": person_id},
+        )
+    )
+
+
+def publishable_programmes(db, person_id):
+    """Programmes whose seminar feed this person may hand out and reset: those they organise."""
+    return list(
+        db.query(
+            """SELECT g.id, g.name FROM programmes g JOIN programme_members pm
+           ON pm.programme_id = g.id AND pm.person_id = ? AND pm.role = 'organiser'
+           ORDER BY g.starts_on DESC, g.name""",
+            [person_id],
+        )
+    )
+
+
+def may_publish(db, person_id, scope, subject_id):
+    """True when this person may see and reset the link of this set or programme feed."""
+    if scope == "s":
+        return any(s["id"] == subject_id for s in publishable_learning_sets(db, person_id))
+    if scope == "g":
+        return any(g["id"] == subject_id for g in publishable_programmes(db, person_id))
+    return False
+
+
+def calendar_links(db, secret_key, base_url, person_id):
+    """Everything the subscribe page lists for this person: their own feed, then those
+    they publish."""
+    token = feed_token(db, secret_key, "p", person_id)
+    return {
+        "personal": feed_urls(base_url, token) if token else None,
+        "learning_sets": [
+            {**s, **feed_urls(base_url, feed_token(db, secret_key, "s", s["id"]))}
+            for s in publishable_learning_sets(db, person_id)
+        ],
+        "programmes": [
+            {**g, **feed_urls(base_url, feed_token(db, secret_key, "g", g["id"]))}
+            for g in publishable_programmes(db, person_id)
+        ],
+    }
+
+
+# Feed state for conditional requests: cheap, without building the calendar
+
+
+def feed_state(db, feed):
+    """{etag, last_modified} of a feed, from one aggregate query.
+
+    The ETag covers each meeting's id and SEQUENCE (bumped on every change), the zone and
+    names the events show, and the feed's name, so it changes whenever the text would.
+    """
+    sql = f"""SELECT max(updated_at), group_concat(part, ',') FROM (
+        SELECT m.updated_at, m.id || ':' || m.sequence || ':' || m.time_zone || ':'
+               || m.programme_name || ':' || coalesce(m.learning_set_name, '') AS part
+        FROM ({WITH_CONTEXT.format(meetings=FEED_MEETINGS[feed["scope"]])}) m ORDER BY m.id)"""
+    modified, parts = db.execute(
+        sql, {"id": feed["subject_id"], "me": feed["subject_id"]}
+    ).fetchone()
+    key = "\n".join([FORMAT_VERSION, feed["name"], feed["time_zone"], parts or ""])
+    return {
+        "etag": hashlib.sha256(key.encode()).hexdigest()[:32],
+        "last_modified": datetime.fromisoformat(modified) if modified else None,
+    }
+
+
+# iCalendar text
+
+
+def clean(text):
+    """Text safe for a calendar: no control characters (icalendar escapes the rest)."""
+    return CONTROL_CHARACTERS.sub("", (text or "").replace("\r\n", "\n")).strip()
+
+
+def _utc(iso):
+    return datetime.fromisoformat(iso).astimezone(UTC)
+
+
+def _description(row, page_url):
+    lines = [MEETING_KINDS.get(row["kind"], "Meeting")]
+    if row["learning_set_name"]:
+        lines[0] += f" · {row['learning_set_name']}"
+    lines[0] += f" · {row['programme_name']}"
+    if row["status"] == "cancelled":
+        lines.append(f"CANCELLED: {row['cancel_reason']}".rstrip(": "))
+    if row["speaker"]:
+        org = f" ({row['speaker_organisation']})" if row["speaker_organisation"] else ""
+        lines.append(f"Speaker: {row['speaker']}{org}")
+    if row["topic"]:
+        lines.append(f"Topic: {row['topic']}")
+    if row["venue"]:
+        lines.append(f"Venue: {row['venue']}")
+    if row["online_link"]:
+        lines.append(f"Join online: {row['online_link']}")
+    if row["description"]:
+        lines += ["", row["description"]]
+    lines += ["", f"Details: {page_url}"]
+    return clean("\n".join(lines))
+
+
+def meeting_event(row, base_url):
+    """One meeting as a VEVENT. DTSTAMP is its last change: with no METHOD, RFC 5545 says
+    DTSTAMP is when the information was last revised, which also keeps the text stable."""
+    zone = ZoneInfo(row["time_zone"])
+    cancelled = row["status"] == "cancelled"
+    page_url = f"{base_url}/meetings/{row['id']}"
+    title = clean(row["title"])
+    changed = _utc(row["updated_at"])
+    event = Event()
+    event.add("uid", row["uid"])
+    event.add("dtstamp", changed)
+    event.add("dtstart", _utc(row["starts_at"]).astimezone(zone))
+    event.add("dtend", _utc(row["ends_at"]).astimezone(zone))
+    event.add("sequence", row["sequence"])
+    event.add("created", _utc(row["created_at"]))
+    event.add("last-modified", changed)
+    # Google Calendar hides cancelled events, so the title says it too.
+    event.add("summary", f"Cancelled: {title}" if cancelled else title)
+    location = clean(row["venue"]) or ("Online" if row["online_link"] else "")
+    if location:
+        event.add("location", location)
+    event.add("description", _description(row, page_url))
+    event.add("url", page_url)
+    event.add("categories", [MEETING_KINDS.get(row["kind"], "Meeting")])
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")  # a cancelled slot is free
+    return event
+
+
+def _calendar(name, time_zone, uid, subscription=True):
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("uid", uid)
+    calendar.add("name", clean(name))
+    calendar.add("x-wr-calname", clean(name))
+    calendar.add("x-wr-timezone", time_zone)
+    if subscription:  # how often to poll: RFC 7986, and the older Outlook/Apple property
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH))
+    return calendar
+
+
+def _serialise(calendar, rows, base_url, time_zone):
+    # No METHOD: a published calendar, not an invitation, so no ORGANIZER is needed.
+    for zone in sorted({time_zone} | {row["time_zone"] for row in rows}):
+        calendar.add_component(vtimezone(zone))
+    for row in rows:
+        calendar.add_component(meeting_event(row, base_url))
+    return calendar.to_ical()
+
+
+def feed_meetings(db, feed):
+    """The meetings of a feed with their programme's zone and names, earliest first."""
+    sql = WITH_CONTEXT.format(meetings=FEED_MEETINGS[feed["scope"]]) + " ORDER BY m.starts_at"
+    return list(db.query(sql, {"id": feed["subject_id"], "me": feed["subject_id"]}))
+
+
+def feed_calendar(db, feed, base_url):
+    """The whole feed as iCalendar bytes (CRLF, folded lines)."""
+    uid = f"feed-{feed['scope']}{feed['subject_id']}@actionlearning"
+    calendar = _calendar(feed["name"], feed["time_zone"], uid)
+    return _serialise(calendar, feed_meetings(db, feed), base_url, feed["time_zone"])
+
+
+def meeting_calendar(meeting, base_url):
+    """One meeting (a row from scheduling.meeting) as a downloadable .ics file."""
+    row = {"programme_name": "", "learning_set_name": None, **meeting}
+    calendar = _calendar(meeting["title"], meeting["time_zone"], f"file-{meeting['uid']}", False)
+    return _serialise(calendar, [row], base_url, meeting["time_zone"])
+
+
+def google_calendar_url(meeting, base_url):
+    """A link that opens Google Calendar's "add event" form filled in with this meeting."""
+    stamp = "%Y%m%dT%H%M%SZ"
+    row = {"programme_name": "", "learning_set_name": None, **meeting}
+    page_url = f"{base_url}/meetings/{meeting['id']}"
+    query = {
+        "action": "TEMPLATE",
+        "text": clean(meeting["title"]),
+        "dates": f"{_utc(meeting['starts_at']).strftime(stamp)}/"
+        f"{_utc(meeting['ends_at']).strftime(stamp)}",
+        "details": _description(row, page_url),
+        "location": clean(meeting["venue"]),
+        "ctz": meeting.get("time_zone") or DEFAULT_TIME_ZONE,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+from .views import bp  # noqa: E402  (the blueprint uses the functions above)
+
+__all__ = ["bp"]

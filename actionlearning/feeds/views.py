@@ -1,0 +1,112 @@
+"""Feed pages: the feeds themselves, single-meeting downloads and the subscribe page."""
+
+import threading
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.http import is_resource_modified
+
+from .. import feeds, scheduling
+from ..db import connect, get_db
+
+bp = Blueprint("feeds", __name__)
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+# Private: a feed is one person's. no-cache: keep it, but ask again (cheaply, by ETag).
+FEED_CACHE_CONTROL = "private, no-cache"
+
+
+def _feed_reader():
+    """The feed endpoint's connection: one per thread, kept from one request to the next.
+
+    Calendar clients poll every feed each hour and nearly every poll should be a cheap 304,
+    but a fresh SQLite connection parses the whole schema on its first query (about 0.4 ms,
+    four times a whole hello-world request). Feeds only read, in autocommit mode, so
+    nothing is held open between requests and each query sees the latest commit.
+    """
+    local = current_app.extensions.setdefault("feeds.readers", threading.local())
+    if getattr(local, "db", None) is None:
+        local.db = connect(current_app.config["DATABASE"])
+    return local.db
+
+
+def _config():
+    return current_app.config["SECRET_KEY"], current_app.config["BASE_URL"]
+
+
+@bp.get("/feeds/<token>.ics")
+def show_feed(token):
+    db = _feed_reader()
+    feed = feeds.feed_for_token(db, current_app.config["SECRET_KEY"], token)
+    if feed is None:
+        abort(404)
+    state = feeds.feed_state(db, feed)
+    response = Response(status=304, content_type=CALENDAR_TYPE)
+    response.set_etag(state["etag"])
+    response.last_modified = state["last_modified"]
+    response.headers["Cache-Control"] = FEED_CACHE_CONTROL
+    if not is_resource_modified(request.environ, state["etag"], None, state["last_modified"]):
+        return response
+    response.status_code = 200
+    response.set_data(feeds.feed_calendar(db, feed, current_app.config["BASE_URL"]))
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+@login_required
+def meeting_ics(meeting_id):
+    db = get_db()
+    if scheduling.meeting_visible_to(db, current_user.id, meeting_id) is None:
+        abort(404)  # the same answer for "missing" and "not yours"
+    body = feeds.meeting_calendar(scheduling.meeting(db, meeting_id), _config()[1])
+    return Response(
+        body,
+        content_type=CALENDAR_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/calendar")
+@login_required
+def subscribe():
+    links = feeds.calendar_links(get_db(), *_config(), current_user.id)
+    return render_template("feeds/subscribe.html", links=links)
+
+
+@bp.post("/calendar/reset")
+@login_required
+def reset_personal_feed():
+    feeds.reset_feed(get_db(), "p", current_user.id)
+    flash("Your calendar link is new. The old one has stopped working: subscribe again.", "info")
+    return redirect(url_for("feeds.subscribe"))
+
+
+@bp.post("/calendar/<any(sets, programmes):kind>/<int:subject_id>/reset")
+@login_required
+def reset_shared_feed(kind, subject_id):
+    db = get_db()
+    scope = "s" if kind == "sets" else "g"
+    if not feeds.may_publish(db, current_user.id, scope, subject_id):
+        abort(404)
+    feeds.reset_feed(db, scope, subject_id)
+    flash("That feed has a new link. Give it to whoever should subscribe.", "info")
+    return redirect(url_for("feeds.subscribe"))
+
+
+@bp.app_template_global()
+def google_calendar_url(meeting):
+    """For templates: the Google Calendar "add event" link of a meeting row."""
+    return feeds.google_calendar_url(meeting, current_app.config["BASE_URL"])
