@@ -13,7 +13,7 @@ import pytest
 from actionlearning import auth, casestudies, create_app, journal, programmes, scheduling
 from actionlearning.db import connect
 from actionlearning.scheduling import records
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import _password_hash, sign_in
 
 SECRET = "Zanzibar-private-reflection"
 CASE_STUDY_SECRET = "Quokka-draft-case-study"
@@ -34,7 +34,11 @@ def build_world(db):
     council = programmes.create_organisation(db, "Riverside Council", "local_authority")
 
     def person(key, name, role="participant", programme=programme_id, organisation=None):
-        person_id = auth.create_person(db, f"{key}@example.org", name, role, organisation, PASSWORD)
+        person_id = auth.create_person(db, f"{key}@example.org", name, role, organisation)
+        # scrypt is slow on purpose: the shared test password is hashed once per run.
+        db.execute(
+            "UPDATE people SET password_hash = ? WHERE id = ?", [_password_hash(), person_id]
+        )
         programmes.add_member(db, programme, person_id, role)
         return person_id
 
@@ -100,7 +104,8 @@ def build_world(db):
         pair,
         alice,
         0,
-        {"title": f"{CASE_STUDY_SECRET} title", "problem": f"{CASE_STUDY_SECRET} problem"},
+        {"title": f"{CASE_STUDY_SECRET} title"}
+        | {field: f"{CASE_STUDY_SECRET} {field}" for field in casestudies.MARKDOWN_FIELDS},
     )
     return {
         "programme_id": programme_id,
