@@ -1,16 +1,31 @@
 """The journal as a participant meets it: the signed-in list and saving an entry.
 
-Baseline: Flask's hello-world through the same test client machinery, in the same run.
-The list is read with 1,000 entries in the programme (a page shows 20); saving goes
-through the real form (CSRF, validation, Markdown rendering and sanitising, FTS index,
-one BEGIN IMMEDIATE write with synchronous=FULL).
+Baseline: Flask's hello-world, measured in the same run the same way. Two views:
+- over real HTTP (issue 5's target): the app and the hello-world each under gunicorn
+  with one sync worker, one client sending requests back to back for a fixed time; the
+  signed-in /journal page of 20 entries must reach >= 0.35x the hello-world's requests/s;
+- through Flask's test client, with 1,000 entries in the programme (a page shows 20).
+Saving is timed twice: journal.create_entry alone (render + sanitise + FTS index + one
+BEGIN IMMEDIATE write with synchronous=FULL), and the real form (CSRF, validation too).
 """
 
+import http.client
+import os
+import subprocess
+import sys
+import time
 from itertools import count
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask
 
 from actionlearning import journal
 
 from . import (
+    CSRF_PATTERN,
+    PASSWORD,
+    SECRET_KEY,
     bench_app,
     csrf_token,
     hello_world,
@@ -27,7 +42,178 @@ VISIBILITIES = ("private", "pair", "set", "programme")
 BODY = "We met the **discharge team**.\n\n- what worked\n- what did not\n\n" + "Notes. " * 60
 
 
+HTTP_SECONDS = 2.0
+LIST_TARGET = 0.35
+
+
+def hello_app():
+    """The baseline app for gunicorn: 'bench.journal:hello_app()'."""
+    app = Flask("hello")
+
+    @app.get("/")
+    def hello():
+        return "Hello, World!"
+
+    return app
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Gunicorn:
+    """One sync worker serving `target` on a free loopback port."""
+
+    def __init__(self, target, env=None):
+        self.port = _free_port()
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                target,
+            ],
+            cwd=root,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                self.request("GET", "/healthz" if env else "/")
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{target} did not start")
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+    def requests_per_second(self, path, headers=None, seconds=HTTP_SECONDS):
+        self.request("GET", path, headers=headers)  # warm up
+        done, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            status, _, _ = self.request("GET", path, headers=headers)
+            assert status == 200, status
+            done += 1
+        return done / (time.perf_counter() - started)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def _sign_in_over_http(server, email):
+    _, headers, body = server.request("GET", "/login")
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    token = CSRF_PATTERN.search(body.decode()).group(1)
+    status, headers, _ = server.request(
+        "POST",
+        "/login",
+        body=urlencode({"email": email, "password": PASSWORD, "csrf_token": token}),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    assert status == 302, status
+    return {"Cookie": headers["Set-Cookie"].split(";", 1)[0]}
+
+
+def http_rows():
+    """Issue 5's figure: /journal (20 entries, signed in) vs hello-world over real HTTP."""
+    with scratch_directory() as directory:
+        app, db = bench_app(directory)
+        ids = programme_with_people(db, participants=8)
+        reader = ids["participant_ids"][0]
+        for n in range(journal.PAGE_SIZE):
+            journal.create_entry(
+                db,
+                reader,
+                ids["programme_id"],
+                title=f"Reflection {n}",
+                body=BODY,
+                themes=["communication", "relationships and trust"],
+                tags="pilot, first-set",
+                visibility=VISIBILITIES[n % len(VISIBILITIES)],
+            )
+        email = db.execute("SELECT email FROM people WHERE id = ?", [reader]).fetchone()[0]
+        # db stays open while the server runs: as in production, where other workers hold
+        # connections, a request's close is then not the last one (which checkpoints the WAL).
+        env = {"ACTIONLEARNING_DATABASE": app.config["DATABASE"], "SECRET_KEY": SECRET_KEY}
+        hello = _Gunicorn("bench.journal:hello_app()")
+        try:
+            hello_rps = hello.requests_per_second("/")
+        finally:
+            hello.stop()
+        server = _Gunicorn("actionlearning:create_app()", env)
+        try:
+            cookie = _sign_in_over_http(server, email)
+            _, _, page = server.request("GET", "/journal", headers=cookie)
+            assert page.count(b'<article class="card">') == journal.PAGE_SIZE
+            list_rps = server.requests_per_second("/journal", headers=cookie)
+        finally:
+            server.stop()
+            db.conn.close()
+    return [
+        (
+            "journal list (/journal, 20 entries, signed in) vs hello-world, gunicorn 1 worker",
+            f"{list_rps / hello_rps:.2f}x ({list_rps:.0f} vs {hello_rps:.0f} requests/s)",
+            f">= {LIST_TARGET}x",
+        )
+    ]
+
+
+def save_rows():
+    """Saving an entry in the domain: render + sanitise + index + write, per entry."""
+    with scratch_directory() as directory:
+        _app, db = bench_app(directory)
+        ids = programme_with_people(db, participants=2)
+        numbers = count()
+
+        def save():
+            journal.create_entry(
+                db,
+                ids["participant_ids"][0],
+                ids["programme_id"],
+                title=f"Saved {next(numbers)}",
+                body=BODY,
+                what_happened="We met the ward managers.",
+                so_what="Referral routes matter.",
+                now_what="Map them.",
+                themes=["communication"],
+                tags="discharge",
+                visibility="pair",
+            )
+
+        seconds = per_call(save, number=50, repeat=3)
+        db.conn.close()
+    return [
+        (
+            "entry save (journal.create_entry: render, sanitise, index, write)",
+            f"{ms(seconds)} per entry",
+            "< 20 ms",
+        )
+    ]
+
+
 def run():
+    return http_rows() + save_rows() + client_rows()
+
+
+def client_rows():
     with scratch_directory() as directory:
         app, db = bench_app(directory)
         ids = programme_with_people(db, participants=8)

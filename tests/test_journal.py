@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -596,3 +597,23 @@ def test_export_zip_holds_only_own_entries_as_markdown_and_json(
     assert data["entries"][0]["themes"] == ["culture"]
     assert "## My private thoughts" in markdown
     assert "Partner's shared entry" not in markdown
+
+
+def test_my_schedule_invites_reflection_on_last_set_meeting(
+    client, db, login, pair_members, programme_id
+):
+    author, _, pair_id = pair_members
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
+    meeting_id = add_meeting(
+        db,
+        programme_id,
+        set_of(db, pair_id),
+        yesterday.isoformat(),
+        (yesterday + timedelta(hours=3)).isoformat(),
+        "Yesterday's set",
+    )
+    login(author)
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert f'href="/journal/new?meeting_id={meeting_id}">write about it</a>' in page

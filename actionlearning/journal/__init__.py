@@ -383,15 +383,6 @@ def meetings_to_reflect_on(db, person_id, at=None, days=REFLECT_DAYS):
     ]
 
 
-def tags_in_use(db, person_id):
-    """Tags on entries this person may read, for the filter list."""
-    sql = (
-        "SELECT DISTINCT g.tag FROM journal_entry_tags g JOIN journal_entries e "
-        "ON e.id = g.entry_id WHERE " + VISIBLE + " ORDER BY g.tag"
-    )
-    return [row["tag"] for row in db.query(sql, {"me": person_id})]
-
-
 # Actions
 
 

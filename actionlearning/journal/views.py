@@ -226,7 +226,7 @@ def _filters(args):
     """List filters from the query string; anything malformed is ignored."""
     filters = {
         "theme": args.get("theme") if args.get("theme") in journal.THEMES else None,
-        "tag": args.get("tag") or None,
+        "tag": "-".join(args.get("tag", "").lower().split()) or None,
         "meeting_id": args.get("meeting", type=int),
     }
     for key in ("since", "until"):
@@ -247,7 +247,6 @@ def _list_page(template, **extra):
         template,
         page=page,
         filters=filters,
-        tags=journal.tags_in_use(db, current_user.id),
         reflect=journal.meetings_to_reflect_on(db, current_user.id),
     )
 

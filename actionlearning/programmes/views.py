@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import auth, scheduling
+from .. import auth, journal, scheduling
 from ..db import get_db
 from ..security import Form
 from . import (
@@ -123,7 +123,8 @@ def home():
         summaries = scheduling.dashboard.facilitator_dashboard(db, current_user.id)
         return render_template("programmes/facilitator_home.html", summaries=summaries)
     schedule = scheduling.dashboard.my_schedule(db, current_user.id)
-    return render_template("programmes/home.html", **schedule)
+    reflect = journal.meetings_to_reflect_on(db, current_user.id)  # the journal's cycle prompt
+    return render_template("programmes/home.html", reflect=reflect, **schedule)
 
 
 @bp.get("/healthz")
