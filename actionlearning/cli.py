@@ -18,6 +18,7 @@ def init_app(app):
         backup_command,
         feed_url_command,
         import_people_command,
+        export_journal_command,
     ):
         app.cli.add_command(command)
 
@@ -168,3 +169,22 @@ def feed_url_command(email, learning_set_id, programme_id):
     if token is None:
         fail(missing)
     click.echo(feeds.feed_urls(current_app.config["BASE_URL"], token)["https"])
+
+
+@click.command("export-journal")
+@with_appcontext
+@click.argument("email")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Zip file.")
+def export_journal_command(email, out):
+    """Write a person's own journal (journal.md and journal.json) to a zip, as they would
+    download it: only the entries they wrote, never anyone else's."""
+    from . import journal
+
+    db = get_db()
+    row = auth.person_by_email(db, email)
+    if row is None:
+        fail(f"No account for {email}.")
+    data = journal.journal_export_zip(db, row["id"], row["name"])
+    with open(out, "wb") as f:
+        f.write(data)
+    click.echo(f"Wrote the journal of {row['email']} to {out}.")

@@ -537,3 +537,27 @@ def test_every_route_is_classified(app):
     unclassified = sorted(rules - set(ROUTES))
 
     assert unclassified == [], "classify these routes in tests/test_privacy.py ROUTES"
+
+
+def test_matrix_cli_export_only_own_entries(world, runner, db, tmp_path):
+    seen = {}
+    for role in ROLES:
+        email = auth.person(db, world["people"][role])["email"]
+        out = tmp_path / f"{role}.zip"
+
+        result = runner.invoke(args=["export-journal", email, "--out", str(out)])
+
+        assert result.exit_code == 0, result.output
+        entries = json.loads(zipfile.ZipFile(out).read("journal.json"))["entries"]
+        seen[role] = {visibility_of_title(e["title"]) for e in entries}
+    assert seen == {role: set(VISIBILITIES) if role == "author" else set() for role in ROLES}
+
+
+def test_cli_export_unknown_person_fails_clearly(runner, tmp_path):
+    result = runner.invoke(
+        args=["export-journal", "nobody@example.org", "--out", str(tmp_path / "x.zip")]
+    )
+
+    assert result.exit_code == 1
+    assert "No account for nobody@example.org." in result.output
+    assert not (tmp_path / "x.zip").exists()
