@@ -17,7 +17,10 @@ def init_app(app):
         create_user_command,
         demo_command,
         backup_command,
+        feed_url_command,
         export_case_studies_command,
+        import_people_command,
+        export_journal_command,
     ):
         app.cli.add_command(command)
 
@@ -25,6 +28,31 @@ def init_app(app):
 def fail(message):
     """Stop a command with a clear message and a non-zero exit; nothing was changed."""
     raise click.ClickException(message)
+
+
+@click.command("import-people")
+@with_appcontext
+@click.argument("file", type=click.File("rb"))
+@click.option(
+    "--programme",
+    "programme_id",
+    type=int,
+    default=None,
+    help="Import into this programme (otherwise each row names its programme).",
+)
+def import_people_command(file, programme_id):
+    """Add organisations, people and pairs from a CSV; a bad file changes nothing."""
+    from .programmes import importer
+
+    db = get_db()
+    if programme_id is not None and programmes.programme(db, programme_id) is None:
+        fail(f"No programme with id {programme_id}.")
+    try:
+        counts = importer.import_people(db, importer.decode(file.read()), programme_id)
+    except importer.ImportRejected as error:
+        fail(str(error))
+    summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
+    click.echo(f"Imported: {summary} added or changed.")
 
 
 @click.command("create-user")
@@ -112,6 +140,39 @@ def backup_command(file):
     click.echo(f"Backed up {current_app.config['DATABASE']} to {file} (integrity ok).")
 
 
+@click.command("feed-url")
+@click.argument("email", required=False)
+@click.option("--set", "learning_set_id", type=int, default=None, help="A learning set's feed.")
+@click.option("--programme", "programme_id", type=int, default=None, help="A programme's feed.")
+@with_appcontext
+def feed_url_command(email, learning_set_id, programme_id):
+    """Print a person's calendar feed URL (or a set's or programme's)."""
+    from . import feeds
+
+    db = get_db()
+    if learning_set_id is not None:
+        scope, subject_id, missing = (
+            "s",
+            learning_set_id,
+            f"No learning set with id {learning_set_id}.",
+        )
+    elif programme_id is not None:
+        scope, subject_id, missing = "g", programme_id, f"No programme with id {programme_id}."
+    elif email:
+        row = auth.person_by_email(db, email)
+        if row is None:
+            fail(f"No account for {email}.")
+        if not row["is_active"]:
+            fail(f"The account for {email} is deactivated: its feeds answer 404.")
+        scope, subject_id, missing = "p", row["id"], f"No account for {email}."
+    else:
+        fail("Give an e-mail address, --set ID or --programme ID.")
+    token = feeds.feed_token(db, current_app.config["SECRET_KEY"], scope, subject_id)
+    if token is None:
+        fail(missing)
+    click.echo(feeds.feed_urls(current_app.config["BASE_URL"], token)["https"])
+
+
 PROGRESS_THRESHOLD = 20  # case studies; fewer are written before a bar would be drawn
 
 
@@ -165,3 +226,22 @@ def export_case_studies_command(out_dir, programme_id, status, zip_path):
     click.echo(f"Wrote {result['case_studies']} case studies and {export.PACK_FILE} to {out_dir}.")
     if zip_path:
         click.echo(f"Wrote {zip_path}.")
+
+
+@click.command("export-journal")
+@with_appcontext
+@click.argument("email")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Zip file.")
+def export_journal_command(email, out):
+    """Write a person's own journal (journal.md and journal.json) to a zip, as they would
+    download it: only the entries they wrote, never anyone else's."""
+    from . import journal
+
+    db = get_db()
+    row = auth.person_by_email(db, email)
+    if row is None:
+        fail(f"No account for {email}.")
+    data = journal.journal_export_zip(db, row["id"], row["name"])
+    with open(out, "wb") as f:
+        f.write(data)
+    click.echo(f"Wrote the journal of {row['email']} to {out}.")
