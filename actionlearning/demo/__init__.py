@@ -11,10 +11,11 @@ import secrets
 from .. import auth, demo_data, programmes
 from . import casestudies as casestudies_demo
 from . import journal as journal_demo
+from . import schedule as schedule_demo
 
 CREDENTIALS_FILE = "demo-sign-in.txt"
 # feature loaders: (db, ids) -> None, run in order (journal after scheduling: it links meetings)
-LOADERS = (journal_demo.load, casestudies_demo.load)
+LOADERS = (schedule_demo.load, journal_demo.load, casestudies_demo.load)
 
 
 def load_demo(db, password=None, instance_path=None):
