@@ -348,6 +348,8 @@ def m004_feed_tables(db):
         not_null={"version"},
         defaults={"version": 1},
     )
+    # A programme's feed (seminars and conference) is polled hourly: find them directly.
+    db["meetings"].create_index(["programme_id", "kind"])
 
 
 def m005_case_study_tables(db):

@@ -146,6 +146,18 @@ def test_feed_etag_changes_when_a_meeting_moves(client, db, world):
     assert response.headers["ETag"] != etag
 
 
+def test_feed_etag_changes_when_the_set_is_renamed(client, db, world):
+    path = feed_path(db, "p", world["members"][0])
+    etag = client.get(path).headers["ETag"]
+
+    with write(db):
+        db.execute("UPDATE learning_sets SET name = 'Fleet set' WHERE id = ?", [world["set_id"]])
+    response = client.get(path, headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert "Set meeting · Fleet set · Test programme" in response.get_data(as_text=True)
+
+
 def test_feed_head_answers_headers_without_body(client, db, world):
     path = feed_path(db, "p", world["members"][0])
     full = client.get(path)
@@ -514,3 +526,20 @@ def test_feed_url_command_refuses_a_deactivated_account(runner, db, world):
 
     assert result.exit_code == 1
     assert "deactivated" in result.output
+
+
+def test_meeting_page_offers_ics_download_and_google_calendar(client, db, world, login):
+    login(world["members"][0])
+
+    html = client.get(f"/meetings/{world['march_after']}").get_data(as_text=True)
+
+    assert f'href="/meetings/{world["march_after"]}.ics"' in html
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE&amp;" in html
+
+
+def test_navigation_links_to_the_calendar_page(client, world, login):
+    login(world["members"][0])
+
+    html = client.get("/calendar").get_data(as_text=True)
+
+    assert '<li><a href="/calendar">Calendar</a></li>' in html
