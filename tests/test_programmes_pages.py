@@ -360,3 +360,31 @@ def test_template_csv_download(client, login, organiser):
 
     assert response.mimetype == "text/csv"
     assert response.get_data(as_text=True).startswith("email,name,role,organisation")
+
+
+def test_organiser_edits_programme_details(client, login, db, organiser, programme_id):
+    login(organiser)
+    path = f"/programmes/{programme_id}"
+
+    form = client.get(path).get_data(as_text=True)
+    post(
+        client,
+        path,
+        {
+            "name": "Renamed",
+            "starts_on": "2026-09-01",
+            "ends_on": "2027-08-31",
+            "time_zone": "Europe/London",
+            "conference_on": "2027-07-08",
+        },
+    )
+
+    assert 'value="2026-09-01"' in form
+    assert programmes.programme(db, programme_id)["name"] == "Renamed"
+
+
+def test_programme_ending_before_it_starts_changes_nothing(db, programme_id):
+    with pytest.raises(programmes.ProgrammeError, match="ends before it starts"):
+        programmes.update_programme(db, programme_id, "Backwards", "2027-08-31", "2026-09-01")
+
+    assert programmes.programme(db, programme_id)["name"] == "Test programme"

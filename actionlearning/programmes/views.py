@@ -1,6 +1,8 @@
 """Pages: each role's home, and the organiser's set-up pages for programmes, organisations,
 people, pairs, sets and the spreadsheet import."""
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import (
@@ -184,7 +186,10 @@ def _programme_values(form):
 def show_programme(programme_id):
     db = get_db()
     row = organiser_programme(programme_id)
-    form = ProgrammeForm(data=row)
+    dates = {
+        k: row[k] and date.fromisoformat(row[k]) for k in ("starts_on", "ends_on", "conference_on")
+    }
+    form = ProgrammeForm(data={**row, **dates})
     if form.validate_on_submit():
         try:
             update_programme(db, programme_id, **_programme_values(form))
