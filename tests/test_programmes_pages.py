@@ -388,3 +388,20 @@ def test_programme_ending_before_it_starts_changes_nothing(db, programme_id):
         programmes.update_programme(db, programme_id, "Backwards", "2027-08-31", "2026-09-01")
 
     assert programmes.programme(db, programme_id)["name"] == "Test programme"
+
+
+def test_organiser_adds_existing_person_to_programme(client, login, db, organiser, make_person):
+    other = programmes.create_programme(
+        db, "Cohort 2", "2027-09-01", "2028-07-31", organiser_id=organiser
+    )
+    person = make_person()
+    login(organiser)
+
+    post(
+        client,
+        f"/people/{person}/programmes",
+        {"programme_id": other, "role": "facilitator"},
+        "/people",
+    )
+
+    assert programmes.role_in_programme(db, person, other) == "facilitator"

@@ -413,7 +413,10 @@ def people():
             return render_template(
                 "programmes/link.html", purpose="invite", name=form.name.data, token=token
             )
-    return render_template("programmes/people.html", people=people_listing(db), form=form)
+    mine = programme_overview(db, current_user.id)
+    return render_template(
+        "programmes/people.html", people=people_listing(db), form=form, programmes=mine
+    )
 
 
 @bp.post("/people/<int:person_id>/programmes")
