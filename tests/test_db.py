@@ -100,3 +100,19 @@ def test_environment_variables_win_over_instance_config(tmp_path, monkeypatch):
 
     assert app.config["DATABASE"] == str(tmp_path / "env.db")
     assert app.config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_connection_left_mid_write_is_rolled_back_before_reuse(app, db):
+    from actionlearning.db import get_db
+
+    with app.app_context():
+        first = get_db()
+        first.conn.execute("BEGIN IMMEDIATE")
+        first["organisations"].insert({"name": "Never committed", "kind": "nhs"})
+    with app.app_context():
+        second = get_db()
+        in_transaction = second.conn.in_transaction
+
+    assert second is first
+    assert in_transaction is False
+    assert db["organisations"].count == 0

@@ -1,7 +1,5 @@
 """Feed pages: the feeds themselves, single-meeting downloads and the subscribe page."""
 
-import threading
-
 from flask import (
     Blueprint,
     Response,
@@ -17,7 +15,7 @@ from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
 from .. import feeds, scheduling
-from ..db import connect, get_db
+from ..db import get_db
 
 bp = Blueprint("feeds", __name__)
 
@@ -26,27 +24,13 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 FEED_CACHE_CONTROL = "private, no-cache"
 
 
-def _feed_reader():
-    """The feed endpoint's connection: one per thread, kept from one request to the next.
-
-    Calendar clients poll every feed each hour and nearly every poll should be a cheap 304,
-    but a fresh SQLite connection parses the whole schema on its first query (about 0.4 ms,
-    four times a whole hello-world request). Feeds only read, in autocommit mode, so
-    nothing is held open between requests and each query sees the latest commit.
-    """
-    local = current_app.extensions.setdefault("feeds.readers", threading.local())
-    if getattr(local, "db", None) is None:
-        local.db = connect(current_app.config["DATABASE"])
-    return local.db
-
-
 def _config():
     return current_app.config["SECRET_KEY"], current_app.config["BASE_URL"]
 
 
 @bp.get("/feeds/<token>.ics")
 def show_feed(token):
-    db = _feed_reader()
+    db = get_db()
     feed = feeds.feed_for_token(db, current_app.config["SECRET_KEY"], token)
     if feed is None:
         abort(404)
