@@ -617,3 +617,14 @@ def test_my_schedule_invites_reflection_on_last_set_meeting(
     page = client.get("/").get_data(as_text=True)
 
     assert f'href="/journal/new?meeting_id={meeting_id}">write about it</a>' in page
+
+
+def test_own_markdown_export_keeps_hash_lines_as_text(db, make_entry, make_person):
+    author = make_person(name="Ada #1")
+    make_entry(author, title="# Not a heading", body="Notes\n#winterpressures came up again")
+
+    text = journal.journal_markdown(journal.own_journal(db, author), "Ada #1")
+
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == ["# Reflective journal of Ada \\#1", "## \\# Not a heading"]
+    assert "\\#winterpressures came up again" in text

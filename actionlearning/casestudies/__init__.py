@@ -9,11 +9,10 @@ casestudies/export.py, the blueprint in casestudies/views.py.
 
 import difflib
 import json
-import re
 
 from ..db import now, write
 from ..journal import THEMES, consented_entries_for_pair
-from ..text import has_control_characters, render_markdown, single_line
+from ..text import has_control_characters, plain_markdown, render_markdown, single_line
 
 # The four questions every case study answers, in order, with exactly these headings.
 SECTIONS = {
@@ -59,46 +58,6 @@ class StaleRevision(CaseStudyError):
         self.current_revision = current_revision
         self.changes = changes
         self.savers = savers
-
-
-# Markdown written by people is kept as text: a line that starts with '#' stays a line,
-# not a heading, so the four questions stay the only headings in the page and the export.
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_HEADING = re.compile(r"^(\s*(?:(?:>|[-*+]|\d{1,9}[.)])\s*)*)#")
-_UNDERLINE = re.compile(r"^( {0,3}(?:> ?)*)(=+|-+) *$")
-_QUOTE_PREFIX = re.compile(r"^\s*((?:> ?)*)")
-_RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^<>\s]*>)(?=[A-Za-z/!?])")
-
-
-def plain_markdown(source):
-    """User Markdown made safe to place under our headings, for the page and the export.
-
-    Lines starting with '#' are escaped (`\\#winterpressures`); setext underlines and bare
-    '---' lines become a thematic break after a blank line (so they make no heading and no
-    pandoc metadata block); images become links (pandoc would fetch them) and raw HTML is
-    shown as text. Fenced code is left alone.
-    """
-    out, fenced, previous = [], False, ""
-    for line in (source or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced:
-            line = _HEADING.sub(r"\1\\#", line)
-            underline = _UNDERLINE.match(line)
-            if underline:
-                prefix = underline.group(1).rstrip()
-                if previous.strip(" >"):
-                    out.append(prefix)
-                line = (
-                    prefix
-                    + (" " if prefix else "")
-                    + ("* * *" if underline.group(2).startswith("-") else underline.group(2))
-                )
-            line = line.replace("![", "\\![")
-            line = _RAW_HTML.sub("&lt;", line)
-        out.append(line)
-        previous = line
-    return "\n".join(out).strip("\n")
 
 
 def render_section(source):

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..text import single_line
-from . import SECTIONS, STATUSES, CaseStudyError, _case_study, members_of_pairs, plain_markdown
+from ..text import inline, plain_markdown
+from . import SECTIONS, STATUSES, CaseStudyError, _case_study, members_of_pairs
 
 PACK_FILE = "conference-pack.md"
 EXPORT_STATUSES = ("approved", "all")
@@ -33,10 +33,6 @@ MEETING_KIND_LABELS = {
     "seminar": "Seminars",
     "conference": "Conference",
 }
-
-
-# Escaped with a backslash by both python-markdown (with its tables extension) and pandoc.
-_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
 
 
 class ExportError(CaseStudyError):
@@ -107,13 +103,6 @@ def slugify(text, fallback="case-study", limit=80):
     if len(slug) > limit:  # cut at a word boundary
         slug = slug[: limit + 1].rsplit("-", 1)[0]
     return slug.strip("-") or fallback
-
-
-def inline(text):
-    """One line of user text as literal text, safe in a heading, list item or table cell."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", single_line(text))
-    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # '1. ' would start a list
-    return text.replace("<", "&lt;")
 
 
 def local_date(value, time_zone):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from ..db import now, write
-from ..text import has_control_characters, render_markdown
+from ..text import has_control_characters, inline, plain_markdown, render_markdown
 
 THEMES = (
     "shared goals",
@@ -620,29 +620,32 @@ EXPORT_FIELDS = (
 
 
 def journal_markdown(entries, author_name):
-    """The entries as one Markdown document."""
-    lines = [f"# Reflective journal of {author_name}", ""]
+    """The entries as one Markdown document; people's text never makes a heading of its own."""
+    lines = [f"# Reflective journal of {inline(author_name)}", ""]
     for entry in entries:
-        lines += [f"## {entry['title']}", ""]
+        lines += [f"## {inline(entry['title'])}", ""]
         lines.append(f"- Written: {entry['created_at']}; last changed: {entry['updated_at']}")
         lines.append(f"- Shared with: {VISIBILITIES[entry['visibility']]}")
         if entry["meeting_label"]:
-            lines.append(f"- After: {entry['meeting_label']}")
+            lines.append(f"- After: {inline(entry['meeting_label'])}")
         if entry["themes"]:
             lines.append(f"- Themes: {', '.join(entry['themes'])}")
         if entry["tags"]:
-            lines.append(f"- Tags: {', '.join(entry['tags'])}")
+            lines.append(f"- Tags: {inline(', '.join(entry['tags']))}")
         if entry["consent_to_quote"]:
             section = CASE_STUDY_SECTIONS.get(entry["case_study_section"], "any section")
             lines.append(f"- May be quoted in the case study ({section})")
         lines.append("")
         if entry["body"].strip():
-            lines += [entry["body"].strip(), ""]
+            lines += [plain_markdown(entry["body"]), ""]
         for key, label in PROMPTS.items():
             if entry[key].strip():
-                lines += [f"### {label}", "", entry[key].strip(), ""]
+                lines += [f"### {label}", "", plain_markdown(entry[key]), ""]
         for response in entry["responses"]:
-            lines += [f"> {response['author_name']} responded: {response['body']}", ""]
+            lines += [
+                f"> {inline(response['author_name'])} responded: {inline(response['body'])}",
+                "",
+            ]
     return "\n".join(lines)
 
 
