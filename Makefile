@@ -59,7 +59,7 @@ test: dev-deps system-deps node-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 stress: dev-deps
-	STRESS=full $(BIN)/python -m pytest -q -p no:cacheprovider -m slow tests/test_stress.py
+	STRESS=full $(BIN)/python -m pytest -q -p no:cacheprovider -s -m slow tests/test_stress.py tests/test_crash.py tests/test_backup_live.py
 
 lint: dev-deps
 	$(BIN)/ruff check .
