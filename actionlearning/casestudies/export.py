@@ -130,17 +130,18 @@ def front_matter(data):
 
 
 def case_study_front_matter(study, time_zone):
+    # pandoc reads front-matter strings as Markdown, so people's text is escaped as in the body.
     return front_matter(
         {
-            "title": study["title"],
-            "pair_members": [m["name"] for m in study["members"]],
-            "organisations": _organisations(study),
-            "borough": study["borough"],
-            "priority_area": study["priority_area"],
+            "title": inline(study["title"]),
+            "pair_members": [inline(m["name"]) for m in study["members"]],
+            "organisations": [inline(o) for o in _organisations(study)],
+            "borough": inline(study["borough"]),
+            "priority_area": inline(study["priority_area"]),
             "partnering_model": study["partnering_model"],
-            "learning_set": study["learning_set_name"],
+            "learning_set": inline(study["learning_set_name"]),
             "themes": study["themes"],
-            "key_outcomes": study["key_outcomes"],
+            "key_outcomes": [inline(k) for k in study["key_outcomes"]],
             "status": study["status"],
             "created": local_date(study["created_at"], time_zone),
             "updated": local_date(study["updated_at"], time_zone),
@@ -199,7 +200,7 @@ def conference_pack(db, programme, studies):
     parts = [
         front_matter(
             {
-                "title": title,
+                "title": inline(title),
                 "date": str(programme["conference_on"] or programme["ends_on"]),
                 "lang": "en-GB",
             }

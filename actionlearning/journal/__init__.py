@@ -55,6 +55,7 @@ MAX_BODY = 20000
 MAX_PROMPT = 5000
 MAX_RESPONSE = 2000
 MAX_TAGS = 10
+MAX_PAGE = 100_000
 TAG_PATTERN = re.compile(r"^[\w][\w-]{0,39}$")
 
 
@@ -179,7 +180,7 @@ def entries_visible_to(
 
 def entry_page(db, person_id, page=1, per_page=PAGE_SIZE, **filters):
     """One page of entries_visible_to: {"entries", "page", "has_next"}."""
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)  # an absurd page number must not overflow OFFSET
     rows = entries_visible_to(
         db, person_id, limit=per_page + 1, offset=(page - 1) * per_page, **filters
     )

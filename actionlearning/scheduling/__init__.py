@@ -1,5 +1,6 @@
 """Meetings: set meetings, seminars and the conference, stored in UTC with the programme's zone."""
 
+import re
 import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -138,6 +139,10 @@ def _check_text(fields):
         raise SchedulingError(
             "Remove the control characters (such as NUL) from: " + ", ".join(bad) + "."
         )
+    link = (fields.get("online_link") or "").strip()
+    # Shown as a link on the meeting page and in feeds: a javascript: or data: URL is an attack.
+    if link and not re.fullmatch(r"https?://[^\s<>\"']+", link, re.IGNORECASE):
+        raise SchedulingError("The online link must be a web address starting https:// or http://.")
 
 
 def meeting_row(

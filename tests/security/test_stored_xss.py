@@ -191,12 +191,6 @@ def test_stored_xss_markdown_export_bodies_hold_no_raw_html(hostile):
         assert_no_markup(body, name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUND: YAML front matter values are Markdown to pandoc, and the title (and other "
-    "values) go in raw: `pandoc -s -t html` emits <script> from a case-study title. "
-    "Escape them like export.inline() does; then remove this marker.",
-)
 def test_stored_xss_markdown_export_front_matter_holds_no_raw_html(hostile):
     from actionlearning.casestudies import export
 
@@ -205,12 +199,6 @@ def test_stored_xss_markdown_export_front_matter_holds_no_raw_html(hostile):
             assert_no_markup(split_front_matter(text)[0], name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUND: a meeting's online link is stored without a scheme check and shown as "
-    "<a href>, so `javascript:` links reach the page (CSP blocks running them). Accept only "
-    "http(s) links; then remove this marker.",
-)
 def test_stored_xss_a_javascript_online_link_never_becomes_a_link(app, db, world):
     from tests.conftest import sign_in
 
