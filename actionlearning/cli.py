@@ -16,6 +16,7 @@ def init_app(app):
     for command in (
         create_user_command,
         demo_command,
+        reset_link_command,
         backup_command,
         feed_url_command,
         export_case_studies_command,
@@ -115,6 +116,20 @@ def demo_command(password, if_empty):
         return
     result = demo.load_demo(db, password, current_app.instance_path)
     click.echo(result)
+
+
+@click.command("reset-link")
+@with_appcontext
+@click.argument("email")
+def reset_link_command(email):
+    """Print a single-use sign-in link (7 days) for any account, organisers included."""
+    db = get_db()
+    person = auth.person_by_email(db, email)
+    if person is None:
+        fail(f"No account for {auth.normalise_email(email)}.")
+    purpose = "reset" if person["password_hash"] else "invite"
+    token = auth.create_account_link(db, person["id"], purpose)
+    click.echo(f"{current_app.config['BASE_URL']}/account/link/{token}")
 
 
 @click.command("backup")

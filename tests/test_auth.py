@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from actionlearning import auth
+from actionlearning import auth, programmes
 from tests.conftest import PASSWORD, csrf_token, sign_in
 
 
@@ -205,3 +205,77 @@ def test_signed_out_visitor_is_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def reset_link_response(client, person_id):
+    return client.post(
+        f"/people/{person_id}/reset-link", data={"csrf_token": csrf_token(client, "/people")}
+    )
+
+
+def test_organiser_makes_a_reset_link_for_a_participant_in_their_programme(
+    client, db, make_person, login
+):
+    participant = make_person()
+    login(make_person(role="organiser"))
+
+    response = reset_link_response(client, participant)
+
+    assert response.status_code == 200
+    assert "/account/link/" in response.get_data(as_text=True)
+
+
+def test_organiser_cannot_make_a_link_for_someone_also_in_another_programme(
+    client, db, make_person, login
+):
+    other_programme = programmes.create_programme(db, "Other", "2026-09-01", "2027-08-31")
+    participant = make_person()
+    programmes.add_member(db, other_programme, participant, "participant")
+    login(make_person(role="organiser"))
+
+    response = reset_link_response(client, participant)
+
+    assert response.status_code == 403
+    assert "organises every programme" in response.get_data(as_text=True)
+    assert db["account_links"].count == 0
+
+
+def test_organiser_cannot_make_a_link_for_another_organiser(client, db, make_person, login):
+    co_organiser = make_person(role="organiser")
+    login(make_person(role="organiser"))
+
+    response = reset_link_response(client, co_organiser)
+
+    assert response.status_code == 403
+    assert db["account_links"].count == 0
+
+
+def test_password_page_lists_links_made_for_the_account(client, db, make_person, login):
+    organiser = make_person(role="organiser", name="Olu Organiser")
+    participant = make_person()
+    auth.create_account_link(db, participant, "reset", organiser)
+    login(participant)
+
+    page = client.get("/account/password").get_data(as_text=True)
+
+    assert "Olu Organiser" in page
+    assert "password reset" in page
+
+
+def test_cli_reset_link_works_for_an_organiser(runner, app, db, make_person):
+    organiser = make_person(role="organiser")
+    email = auth.person(db, organiser)["email"]
+
+    result = runner.invoke(args=["reset-link", email])
+
+    path = result.output.strip().removeprefix(app.config["BASE_URL"])
+    assert result.exit_code == 0, result.output
+    assert app.test_client().get(path).status_code == 200
+
+
+def test_cli_reset_link_refuses_an_unknown_email(runner, db):
+    result = runner.invoke(args=["reset-link", "nobody@example.org"])
+
+    assert result.exit_code == 1
+    assert "No account for nobody@example.org" in result.output
+    assert db["account_links"].count == 0

@@ -79,6 +79,45 @@ def people_listing(db):
     )
 
 
+def organises_person(db, organiser_id, person_id):
+    """True when the person is in at least one programme this organiser organises."""
+    return bool(
+        db.execute(
+            """SELECT 1 FROM programme_members m JOIN programme_members o
+             ON o.programme_id = m.programme_id AND o.person_id = ? AND o.role = 'organiser'
+           WHERE m.person_id = ? LIMIT 1""",
+            [organiser_id, person_id],
+        ).fetchone()
+    )
+
+
+def may_issue_sign_in_link(db, organiser_id, person_id):
+    """Whether an organiser may make a sign-in (reset) link for this person.
+
+    Whoever uses a reset link can read the account's private journal, so only someone who
+    organises every programme the person is in may issue one, and never for an organiser
+    (or themselves): those go through `flask reset-link` on the server.
+    """
+    if organiser_id == person_id:
+        return False
+    row = db.execute(
+        """SELECT p.role,
+             (SELECT count(*) FROM programme_members WHERE person_id = p.id),
+             (SELECT count(*) FROM programme_members WHERE person_id = p.id
+                AND role = 'organiser'),
+             (SELECT count(*) FROM programme_members m WHERE m.person_id = p.id
+                AND NOT EXISTS (SELECT 1 FROM programme_members o
+                                WHERE o.programme_id = m.programme_id
+                                  AND o.person_id = ? AND o.role = 'organiser'))
+           FROM people p WHERE p.id = ?""",
+        [organiser_id, person_id],
+    ).fetchone()
+    if row is None:
+        return False
+    role, programmes_in, organiser_of, outside_mine = row
+    return role != "organiser" and programmes_in > 0 and not organiser_of and not outside_mine
+
+
 # Actions
 
 

@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import auth, journal, scheduling
 from ..db import get_db
-from ..security import Form
+from ..security import Form, render_error
 from . import (
     DEFAULT_GROUND_RULES,
     ORGANISATION_KINDS,
@@ -36,7 +36,9 @@ from . import (
     invite_person,
     learning_set,
     learning_sets_for_programme,
+    may_issue_sign_in_link,
     organisations,
+    organises_person,
     pair_warnings,
     pairs_for_programme,
     people_listing,
@@ -436,13 +438,22 @@ def add_to_programme(person_id):
     return redirect(url_for("programmes.people"))
 
 
+SIGN_IN_LINK_REFUSED = (
+    "Whoever uses a sign-in link can read that account's private journal, so only someone "
+    "who organises every programme this person is in can make one, and organisers' links "
+    "are made on the server with `flask reset-link`."
+)
+
+
 @bp.post("/people/<int:person_id>/reset-link")
 @auth.organiser_required
 def reset_link(person_id):
     db = get_db()
     row = auth.person(db, person_id)
-    if row is None:
+    if row is None or not organises_person(db, current_user.id, person_id):
         abort(404)
+    if not may_issue_sign_in_link(db, current_user.id, person_id):
+        return render_error(403, SIGN_IN_LINK_REFUSED)
     purpose = "reset" if row["password_hash"] else "invite"
     token = auth.create_account_link(db, person_id, purpose, current_user.id)
     return render_template("programmes/link.html", purpose=purpose, name=row["name"], token=token)
@@ -463,7 +474,7 @@ def activate(person_id):
 def _set_active(person_id, active):
     db = get_db()
     row = auth.person(db, person_id)
-    if row is None:
+    if row is None or not organises_person(db, current_user.id, person_id):
         abort(404)
     if row["id"] == current_user.id and not active:
         flash("You cannot deactivate your own account.", "error")

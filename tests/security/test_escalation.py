@@ -157,13 +157,6 @@ def test_escalation_password_change_with_forged_role_keeps_the_role(app, db, wor
     assert organisers == 2  # the world's two, no more
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUND: any organiser can make a password-reset link for anyone, even someone in "
-    "no programme they organise, then set the password and read that person's private "
-    "journal. Limit reset links to people in the organiser's own programmes (and decide how "
-    "organisers may reset at all without breaking 'no one but the author'); then remove this.",
-)
 def test_escalation_another_programmes_organiser_cannot_take_over_an_account(arena):
     client = arena.client("outsider_organiser")
     alice = arena.world["people"]["alice"]
