@@ -1,6 +1,8 @@
 """Journal pages: thin views over the queries and actions in actionlearning.journal."""
 
+import functools
 from datetime import date
+from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -30,6 +32,14 @@ def journal_labels():
         "journal_themes": journal.THEMES,
         "journal_sections": journal.CASE_STUDY_SECTIONS,
     }
+
+
+@bp.app_template_filter("label_query")
+@functools.lru_cache(maxsize=1024)
+def label_query(label):
+    """A theme or tag as a query-string value: Jinja's urlencode, remembered (every row of
+    every list links its labels, and a programme uses a few dozen of them)."""
+    return quote(label)
 
 
 def _choices(pairs):
