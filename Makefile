@@ -46,6 +46,7 @@ node_modules/.installed: package.json
 	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund && mkdir -p node_modules && touch $@; \
 	else echo "npm missing: ical.js and axe-core checks are skipped"; fi
 
+run: export ACTIONLEARNING_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: deps
 	$(FLASK) init-db
 	$(FLASK) demo --if-empty

@@ -112,9 +112,9 @@ def demo_command(password, if_empty):
     if password is not None and len(password) < auth.MIN_PASSWORD_LENGTH:
         fail(f"The password needs at least {auth.MIN_PASSWORD_LENGTH} characters.")
     if if_empty and db["people"].count:
-        click.echo(demo.sign_in_help(db, current_app.instance_path))
+        click.echo(demo.sign_in_help(db, current_app.instance_path, current_app.config["BASE_URL"]))
         return
-    result = demo.load_demo(db, password, current_app.instance_path)
+    result = demo.load_demo(db, password, current_app.instance_path, current_app.config["BASE_URL"])
     click.echo(result)
 
 

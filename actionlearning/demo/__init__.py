@@ -18,19 +18,19 @@ CREDENTIALS_FILE = "demo-sign-in.txt"
 LOADERS = (schedule_demo.load, journal_demo.load, casestudies_demo.load)
 
 
-def load_demo(db, password=None, instance_path=None):
+def load_demo(db, password=None, instance_path=None, base_url="http://127.0.0.1:5000"):
     """Load the demo programme once; returns the sign-in help to print."""
     if db.execute(
         "SELECT 1 FROM programmes WHERE name = ?", [demo_data.PROGRAMME["name"]]
     ).fetchone():
-        return sign_in_help(db, instance_path)
+        return sign_in_help(db, instance_path, base_url)
     password = password or secrets.token_urlsafe(12)
     ids = _load_people_and_pairs(db, password)
     for loader in LOADERS:
         loader(db, ids)
     if instance_path:
         _save_credentials(instance_path, password)
-    return _help_text(password)
+    return _help_text(password, base_url=base_url)
 
 
 def _load_people_and_pairs(db, password):
@@ -87,12 +87,12 @@ def _load_people_and_pairs(db, password):
     }
 
 
-def _help_text(password, heading="Demo programme loaded."):
+def _help_text(password, heading="Demo programme loaded.", base_url="http://127.0.0.1:5000"):
     data = demo_data
     participant = data.PAIRS[0]["members"][0]
     return "\n".join(
         [
-            f"{heading} Sign in at http://127.0.0.1:5000/login with",
+            f"{heading} Sign in at {base_url}/login with",
             f"  organiser:   {data.ORGANISER['email']}",
             f"  facilitator: {data.FACILITATORS[0]['email']}",
             f"  participant: {participant['email']}",
@@ -110,12 +110,12 @@ def _save_credentials(instance_path, password):
         f.write(password)
 
 
-def sign_in_help(db, instance_path):
+def sign_in_help(db, instance_path, base_url="http://127.0.0.1:5000"):
     """How to sign in to an existing demo, for make run's second and later starts."""
     path = os.path.join(instance_path or "", CREDENTIALS_FILE)
     if instance_path and os.path.exists(path):
         with open(path) as f:
-            return _help_text(f.read().strip(), "The demo programme is loaded.")
+            return _help_text(f.read().strip(), "The demo programme is loaded.", base_url)
     return (
         "The database already has accounts. Sign in with yours, or create one with "
         "flask --app actionlearning create-user."
