@@ -34,12 +34,15 @@ def journal_labels():
     }
 
 
-@bp.app_template_filter("label_query")
+@bp.app_template_filter("label_href")
 @functools.lru_cache(maxsize=1024)
-def label_query(label):
-    """A theme or tag as a query-string value: Jinja's urlencode, remembered (every row of
-    every list links its labels, and a programme uses a few dozen of them)."""
-    return quote(label)
+def label_href(label, list_url, key):
+    """'/journal?theme=data%20and%20information': a list filtered by a theme or tag.
+
+    Remembered: every row of every list links its labels, and a programme uses a few
+    dozen. One string, so the template escapes one value per link, not two.
+    """
+    return f"{list_url}?{key}={quote(label)}"  # quote() is Jinja's urlencode for a string
 
 
 def _choices(pairs):
@@ -240,10 +243,12 @@ def _filters(args):
         "meeting_id": args.get("meeting", type=int),
     }
     for key in ("since", "until"):
-        try:
-            filters[key] = date.fromisoformat(args.get(key, "")).isoformat()
-        except ValueError:
-            filters[key] = None
+        filters[key] = None
+        if args.get(key):  # (most lists have no dates: no exception raised and caught)
+            try:
+                filters[key] = date.fromisoformat(args[key]).isoformat()
+            except ValueError:
+                pass
     return filters
 
 
