@@ -105,11 +105,10 @@ JOIN people a ON a.id = e.author_id
 JOIN programmes pr ON pr.id = e.programme_id
 LEFT JOIN meetings m ON m.id = e.meeting_id
 WHERE """
-# The same for a list, which shows no entry's text: a page reads a third of the bytes.
+# The same with only what a list row shows (templates/journal/_list.html): no entry text.
 _LIST_ROWS = _ENTRY_ROWS.replace(
     "SELECT e.*,",
-    "SELECT e.id, e.author_id, e.programme_id, e.meeting_id, e.pair_id, e.title, e.visibility,"
-    " e.consent_to_quote, e.case_study_section, e.created_at, e.updated_at,",
+    "SELECT e.id, e.author_id, e.meeting_id, e.title, e.visibility, e.created_at,",
     1,
 )
 
@@ -164,7 +163,7 @@ def entries_visible_to(
 
     author: "me" for their own entries, "others" for entries shared with them.
     since/until: ISO dates (inclusive) on the day the entry was written.
-    text: False leaves out the body, the prompts and their HTML (for lists).
+    text: False gives only the columns a list shows (no body, prompts or their HTML).
     """
     sql = (_ENTRY_ROWS if text else _LIST_ROWS) + VISIBLE
     params = {"me": person_id, "limit": limit, "offset": offset}
