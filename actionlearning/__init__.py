@@ -1,6 +1,5 @@
 """actionlearning: joint NHS and local-authority leadership programmes."""
 
-import functools
 import os
 import secrets
 
@@ -48,7 +47,6 @@ def create_app(config=None, instance_path=None):
     from . import auth, db, security
 
     db.init_app(app)
-    _jinja_settings(app)
     security.init_app(app)
     auth.login_manager.init_app(app)
     _register_blueprints(app)
@@ -57,40 +55,6 @@ def create_app(config=None, instance_path=None):
 
     cli.init_app(app)
     return app
-
-
-def _jinja_settings(app):
-    """Templates: url_for remembers the addresses it builds.
-
-    Every page asks for the same dozen addresses (the nav, its own links) at about 4 µs
-    each. With a fixed URL map and no url_defaults, an address depends only on the
-    endpoint, its values and the script root, so each is built once per worker (up to
-    2,048 kept). Anything else goes to Flask's url_for: no request, a relative endpoint
-    (".name"), _external/_anchor/_method/_scheme, values that are not str, int or None.
-    """
-    from flask import has_request_context, request, url_for
-
-    @functools.lru_cache(maxsize=2048)
-    def build(script_root, endpoint, values):
-        return url_for(endpoint, **dict(values))
-
-    def template_url_for(endpoint, **values):
-        if (
-            app.url_default_functions
-            or endpoint.startswith(".")
-            or not has_request_context()
-            or not all(
-                type(value) in URL_VALUE_TYPES and not key.startswith("_")
-                for key, value in values.items()
-            )
-        ):
-            return url_for(endpoint, **values)
-        return build(request.script_root, endpoint, tuple(values.items()))  # order matters
-
-    app.jinja_env.globals["url_for"] = template_url_for
-
-
-URL_VALUE_TYPES = (str, int, type(None))  # not bool: True == 1 would share a cached address
 
 
 def _register_blueprints(app):
