@@ -250,13 +250,13 @@ def export_case_studies_command(out_dir, programme_id, status, zip_path):
 def export_journal_command(email, out):
     """Write a person's own journal (journal.md and journal.json) to a zip, as they would
     download it: only the entries they wrote, never anyone else's."""
-    from . import journal
+    from .journal.export import journal_export_zip
 
     db = get_db()
     row = auth.person_by_email(db, email)
     if row is None:
         fail(f"No account for {email}.")
-    data = journal.journal_export_zip(db, row["id"], row["name"])
+    data = journal_export_zip(db, row["id"], row["name"])
     with open(out, "wb") as f:
         f.write(data)
     click.echo(f"Wrote the journal of {row['email']} to {out}.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from actionlearning import auth, casestudies, demo_data, programmes
 from actionlearning.casestudies import export
+from actionlearning.casestudies.workflow import approve_case_study, submit_case_study
 
 from . import bench_app, ms, scratch_directory
 
@@ -29,8 +30,8 @@ def _programme(db, name, count):
         fields = {k: spec[k] or "Written." for k in casestudies.TEXT_FIELDS}
         fields.update(key_outcomes=spec["key_outcomes"], themes=spec["themes"])
         revision = casestudies.save_case_study(db, pair, members[0], 0, fields)
-        casestudies.submit_case_study(db, pair, members[0], revision)
-        casestudies.approve_case_study(db, pair, organiser, revision)
+        submit_case_study(db, pair, members[0], revision)
+        approve_case_study(db, pair, organiser, revision)
     return programme_id
 
 

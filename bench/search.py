@@ -2,15 +2,15 @@
 
 The entries are written straight into the table in one transaction (the FTS triggers
 index them as the app's own saves would); a participant then searches through
-journal.search_entries (visibility rule, joins, snippets) and through the search page.
+search_entries (visibility rule, joins, snippets) and through the search page.
 The baselines: the bare `MATCH ... ORDER BY rank LIMIT 50` on the same index, and a
 Flask hello-world for the page.
 """
 
 import random
 
-from actionlearning import journal
 from actionlearning.db import now, write
+from actionlearning.journal.search import search_entries
 
 from . import (
     bench_app,
@@ -83,14 +83,12 @@ def run():
         rows = []
         for word, label in ((COMMON, "common word"), (RARE, "rare word")):
             bare = per_call(lambda w=word: db.execute(BARE, [w]).fetchall(), number=20)
-            ours = per_call(
-                lambda w=word: journal.search_entries(db, reader, w), number=10, repeat=3
-            )
+            ours = per_call(lambda w=word: search_entries(db, reader, w), number=10, repeat=3)
             page = per_call(
                 lambda w=word: client.get(f"/journal/search?q={w}"), number=10, repeat=3
             )
             assert client.get(f"/journal/search?q={word}").status_code == 200
-            found = len(journal.search_entries(db, reader, word))
+            found = len(search_entries(db, reader, word))
             rows += [
                 (
                     f"search, {label} ({found} shown) at {ENTRIES:,} entries: "

@@ -5,6 +5,12 @@ import re
 import pytest
 
 from actionlearning import casestudies, journal
+from actionlearning.casestudies.workflow import (
+    approve_case_study,
+    reopen_case_study,
+    return_case_study,
+    submit_case_study,
+)
 from tests.conftest import csrf_token, sign_in
 
 SECRET = "UNCONSENTED-REFLECTION-7731"
@@ -153,16 +159,16 @@ def test_workflow_submit_return_resubmit_approve_reopen(db, world):
     pair = world["pair"]
     revision = save(db, world, 0, 0)
 
-    casestudies.submit_case_study(db, pair, member, revision)
-    casestudies.return_case_study(db, pair, organiser, revision, "Say more about outcomes.")
+    submit_case_study(db, pair, member, revision)
+    return_case_study(db, pair, organiser, revision, "Say more about outcomes.")
     returned = casestudies.case_study(db, pair)
     revision = save(db, world, 1, revision, outcomes="More outcomes.")
-    casestudies.submit_case_study(db, pair, member, revision)
-    casestudies.approve_case_study(db, pair, organiser, revision)
+    submit_case_study(db, pair, member, revision)
+    approve_case_study(db, pair, organiser, revision)
     approved = casestudies.case_study(db, pair)
     with pytest.raises(casestudies.CaseStudyError) as read_only:
         save(db, world, 0, revision, outcomes="Sneaky edit.")
-    casestudies.reopen_case_study(db, pair, organiser)
+    reopen_case_study(db, pair, organiser)
 
     assert (returned["status"], returned["return_comment"]) == (
         "draft",
@@ -179,18 +185,18 @@ def test_submit_needs_every_section(db, world):
     revision = save(db, world, 0, 0, learning="")
 
     with pytest.raises(casestudies.CaseStudyError) as refused:
-        casestudies.submit_case_study(db, world["pair"], world["members"][0], revision)
+        submit_case_study(db, world["pair"], world["members"][0], revision)
 
     assert str(refused.value) == "Before submitting, fill in: What did we learn?."
 
 
 def test_approve_refused_when_pair_saved_since_organiser_read_it(db, world):
     revision = save(db, world, 0, 0)
-    casestudies.submit_case_study(db, world["pair"], world["members"][0], revision)
+    submit_case_study(db, world["pair"], world["members"][0], revision)
     save(db, world, 1, revision, outcomes="Changed after submitting.")
 
     with pytest.raises(casestudies.CaseStudyError):
-        casestudies.approve_case_study(db, world["pair"], world["organiser"], revision)
+        approve_case_study(db, world["pair"], world["organiser"], revision)
 
     assert casestudies.case_study(db, world["pair"])["status"] == "submitted"
 
@@ -235,7 +241,7 @@ def test_case_study_pages_404_for_outsiders(client, db, world, who):
 
 def test_participant_cannot_approve(client, db, world):
     revision = save(db, world, 0, 0)
-    casestudies.submit_case_study(db, world["pair"], world["members"][0], revision)
+    submit_case_study(db, world["pair"], world["members"][0], revision)
     sign_in(client, db, world["members"][0])
 
     response = client.post(
@@ -260,7 +266,7 @@ def test_facilitator_reads_but_cannot_edit(client, db, world):
 
 def test_organiser_approves_on_the_web(client, db, world):
     revision = save(db, world, 0, 0)
-    casestudies.submit_case_study(db, world["pair"], world["members"][0], revision)
+    submit_case_study(db, world["pair"], world["members"][0], revision)
     sign_in(client, db, world["organiser"])
     token = csrf_token(client, f"/case-studies/{world['pair']}")
 
@@ -275,8 +281,8 @@ def test_organiser_approves_on_the_web(client, db, world):
 
 def test_pair_sees_return_comment(client, db, world):
     revision = save(db, world, 0, 0)
-    casestudies.submit_case_study(db, world["pair"], world["members"][0], revision)
-    casestudies.return_case_study(db, world["pair"], world["organiser"], revision, "Add figures.")
+    submit_case_study(db, world["pair"], world["members"][0], revision)
+    return_case_study(db, world["pair"], world["organiser"], revision, "Add figures.")
     sign_in(client, db, world["members"][1])
 
     html = client.get(f"/case-studies/{world['pair']}").get_data(as_text=True)
@@ -286,8 +292,8 @@ def test_pair_sees_return_comment(client, db, world):
 
 def test_approved_case_study_is_read_only_on_the_web(client, db, world):
     revision = save(db, world, 0, 0)
-    casestudies.submit_case_study(db, world["pair"], world["members"][0], revision)
-    casestudies.approve_case_study(db, world["pair"], world["organiser"], revision)
+    submit_case_study(db, world["pair"], world["members"][0], revision)
+    approve_case_study(db, world["pair"], world["organiser"], revision)
     sign_in(client, db, world["members"][0])
     data = form_data(client, world["pair"], outcomes="Edited after approval.")
 

@@ -14,6 +14,11 @@ import yaml
 
 from actionlearning import casestudies, demo, demo_data, journal, programmes
 from actionlearning.casestudies import export
+from actionlearning.casestudies.workflow import (
+    approve_case_study,
+    reopen_case_study,
+    submit_case_study,
+)
 from tests.conftest import sign_in
 
 QUESTIONS = [
@@ -141,8 +146,8 @@ def tricky_pair(db, demo_ids):
         fields,
         {"entry_id": quote["id"], "attribution": "named"},
     )
-    casestudies.submit_case_study(db, pair_id, first, revision)
-    casestudies.approve_case_study(db, pair_id, demo_ids["organiser"], revision)
+    submit_case_study(db, pair_id, first, revision)
+    approve_case_study(db, pair_id, demo_ids["organiser"], revision)
     return pair_id
 
 
@@ -215,7 +220,7 @@ def test_user_lines_starting_with_hash_stay_text(exported, db, tricky_pair):
 
 def test_file_names_are_safe_slugs(db, demo_ids, tricky_pair, tmp_path):
     study = casestudies.case_study(db, tricky_pair)
-    casestudies.reopen_case_study(db, tricky_pair, demo_ids["organiser"])
+    reopen_case_study(db, tricky_pair, demo_ids["organiser"])
     fields = {**study, "title": "../../etc/passwd /root/.ssh"}
     casestudies.save_case_study(
         db, tricky_pair, _member(db, tricky_pair), study["revision"], fields

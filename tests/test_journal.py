@@ -9,6 +9,8 @@ import pytest
 
 from actionlearning import journal
 from actionlearning.db import write
+from actionlearning.journal.export import journal_markdown, own_journal
+from actionlearning.journal.search import SEARCH_LIMIT, search_entries
 from tests.conftest import csrf_token
 
 
@@ -461,14 +463,14 @@ def test_search_hostile_query_never_errors(client, db, login, make_entry, make_p
     response = client.get("/journal/search", query_string={"q": query})
 
     assert response.status_code == 200
-    assert isinstance(journal.search_entries(db, author, query), list)
+    assert isinstance(search_entries(db, author, query), list)
 
 
 def test_search_finds_prefix_and_highlights_escaped(db, make_entry, make_person):
     author = make_person()
     make_entry(author, title="Hostile", body="<b>partnerships</b> & trust")
 
-    results = journal.search_entries(db, author, "partner*")
+    results = search_entries(db, author, "partner*")
 
     assert [r["title"] for r in results] == ["Hostile"]
     assert (
@@ -490,10 +492,10 @@ def test_search_page_escapes_snippet(client, login, make_entry, make_person):
 
 def test_search_caps_results(db, make_entry, make_person):
     author = make_person()
-    for n in range(journal.SEARCH_LIMIT + 5):
+    for n in range(SEARCH_LIMIT + 5):
         make_entry(author, title=f"Wombat {n}")
 
-    assert len(journal.search_entries(db, author, "wombat")) == journal.SEARCH_LIMIT
+    assert len(search_entries(db, author, "wombat")) == SEARCH_LIMIT
 
 
 def test_search_forgets_deleted_entry(db, make_entry, make_person):
@@ -502,7 +504,7 @@ def test_search_forgets_deleted_entry(db, make_entry, make_person):
 
     journal.delete_entry(db, author, entry_id)
 
-    assert journal.search_entries(db, author, "numbat") == []
+    assert search_entries(db, author, "numbat") == []
     assert (
         db.execute(
             "SELECT count(*) FROM journal_entries_fts WHERE journal_entries_fts MATCH 'numbat'"
@@ -517,8 +519,8 @@ def test_search_follows_edits(db, make_entry, make_person):
 
     journal.update_entry(db, author, entry_id, title="Falcon", body="falcon")
 
-    assert journal.search_entries(db, author, "kestrel") == []
-    assert [r["id"] for r in journal.search_entries(db, author, "falcon")] == [entry_id]
+    assert search_entries(db, author, "kestrel") == []
+    assert [r["id"] for r in search_entries(db, author, "falcon")] == [entry_id]
 
 
 # Own data
@@ -623,7 +625,7 @@ def test_own_markdown_export_keeps_hash_lines_as_text(db, make_entry, make_perso
     author = make_person(name="Ada #1")
     make_entry(author, title="# Not a heading", body="Notes\n#winterpressures came up again")
 
-    text = journal.journal_markdown(journal.own_journal(db, author), "Ada #1")
+    text = journal_markdown(own_journal(db, author), "Ada #1")
 
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings == ["# Reflective journal of Ada \\#1", "## \\# Not a heading"]

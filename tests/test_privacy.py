@@ -17,6 +17,8 @@ import pytest
 
 from actionlearning import auth, journal, programmes
 from actionlearning.db import write
+from actionlearning.journal.export import own_journal
+from actionlearning.journal.search import search_entries
 from tests.conftest import csrf_token
 
 VISIBILITIES = ("private", "pair", "set", "programme")
@@ -181,7 +183,7 @@ def test_matrix_search_entries(world, db):
     seen = {
         role: {
             visibility_of_title(e["title"])
-            for e in journal.search_entries(db, world["people"][role], SECRET)
+            for e in search_entries(db, world["people"][role], SECRET)
         }
         for role in ROLES
     }
@@ -217,9 +219,7 @@ def test_matrix_revisions_author_only(world, db):
 
 def test_matrix_own_export_only_own_entries(world, db):
     seen = {
-        role: {
-            visibility_of_title(e["title"]) for e in journal.own_journal(db, world["people"][role])
-        }
+        role: {visibility_of_title(e["title"]) for e in own_journal(db, world["people"][role])}
         for role in ROLES
     }
 
@@ -420,7 +420,7 @@ def test_lowering_visibility_hides_entry_at_once(world, app, db):
         visibility="private",
     )
 
-    found = [e["id"] for e in journal.search_entries(db, world["people"]["partner"], SECRET)]
+    found = [e["id"] for e in search_entries(db, world["people"]["partner"], SECRET)]
     assert partner.get(f"/journal/{entry_id}").status_code == 404
     assert entry_id not in found
 

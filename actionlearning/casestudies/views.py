@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import casestudies as cs
 from ..db import get_db
 from ..security import Form
-from . import export
+from . import export, workflow
 
 bp = Blueprint("casestudies", __name__, url_prefix="/case-studies")
 
@@ -43,16 +43,16 @@ class StepForm(Form):
 
 STEPS = {
     "submit": (
-        lambda db, pair, me, rev, _c: cs.submit_case_study(db, pair, me, rev),
+        lambda db, pair, me, rev, _c: workflow.submit_case_study(db, pair, me, rev),
         "Submitted to the organisers for approval.",
     ),
     "approve": (
-        lambda db, pair, me, rev, _c: cs.approve_case_study(db, pair, me, rev),
+        lambda db, pair, me, rev, _c: workflow.approve_case_study(db, pair, me, rev),
         "Approved: the case study goes into the conference pack.",
     ),
-    "return": (cs.return_case_study, "Returned to the pair with your comments."),
+    "return": (workflow.return_case_study, "Returned to the pair with your comments."),
     "reopen": (
-        lambda db, pair, me, _rev, c: cs.reopen_case_study(db, pair, me, c),
+        lambda db, pair, me, _rev, c: workflow.reopen_case_study(db, pair, me, c),
         "Reopened: the pair can edit it again.",
     ),
 }

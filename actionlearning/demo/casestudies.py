@@ -2,6 +2,7 @@
 taken through the workflow to the state each is in (draft, returned, submitted, approved)."""
 
 from .. import casestudies, demo_data
+from ..casestudies.workflow import approve_case_study, return_case_study, submit_case_study
 
 FIELDS = ("title", "summary", "problem", "what_we_did", "outcomes", "learning")
 
@@ -12,13 +13,11 @@ def load(db, ids):
         members = ids["pair_members"][spec["pair_key"]]
         revision = _write_together(db, pair_id, members, spec)
         if spec["status"] != "draft" or spec["return_comment"]:
-            casestudies.submit_case_study(db, pair_id, members[0], revision)
+            submit_case_study(db, pair_id, members[0], revision)
         if spec["status"] == "approved":
-            casestudies.approve_case_study(db, pair_id, ids["organiser_id"], revision)
+            approve_case_study(db, pair_id, ids["organiser_id"], revision)
         elif spec["return_comment"]:
-            casestudies.return_case_study(
-                db, pair_id, ids["organiser_id"], revision, spec["return_comment"]
-            )
+            return_case_study(db, pair_id, ids["organiser_id"], revision, spec["return_comment"])
         elif spec["status"] == "draft":
             _quote_a_reflection(db, pair_id, members[0], revision, spec)
 

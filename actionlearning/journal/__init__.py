@@ -1,22 +1,17 @@
-"""The reflective journal: entries, themes and tags, the visibility ladder, revisions,
-responses, search and each author's own export.
+"""The reflective journal: entries, themes and tags, the visibility ladder, revisions
+and responses. Search is in journal/search.py, each author's own export in journal/export.py.
 
 Who may read an entry is decided in one place, `_visible_sql` (as VISIBLE and
-VISIBLE_ENTRIES): every list, page, search, response, export and command here builds on it.
+VISIBLE_ENTRIES): every list, page, search, response, export and command builds on it.
 Queries and actions first; the blueprint lives in journal/views.py.
 """
 
-import io
-import json
 import re
-import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup, escape
-
 from ..db import now, write
-from ..text import has_control_characters, inline, plain_markdown, render_markdown
+from ..text import has_control_characters, render_markdown
 
 THEMES = (
     "shared goals",
@@ -48,7 +43,6 @@ CASE_STUDY_SECTIONS = {
     "learning": "What did we learn?",
 }
 PAGE_SIZE = 20
-SEARCH_LIMIT = 50
 REFLECT_DAYS = 30
 MAX_TITLE = 200
 MAX_BODY = 20000
@@ -244,69 +238,6 @@ def responses_to(db, person_id, entry_id):
             {"me": person_id, "entry": entry_id},
         )
     )
-
-
-def fts_query(text):
-    """A user's words as an FTS5 query that cannot be a syntax error.
-
-    Every word becomes a quoted string (so AND, NEAR, (, * and " are just text);
-    a trailing * on a word keeps its meaning as a prefix search.
-    """
-    terms = []
-    for word in (text or "").split():
-        prefix = word.endswith("*")
-        word = word.strip('*"')
-        if word:
-            terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms)
-
-
-SNIPPET_START, SNIPPET_END = "\x02", "\x03"  # control characters are refused in all input
-
-
-def _highlight(snippet):
-    """Escape a snippet and turn the FTS markers into <mark>: the words can hold markup."""
-    parts = re.split(f"[{SNIPPET_START}{SNIPPET_END}]", snippet or "")
-    return Markup("").join(
-        Markup("<mark>%s</mark>") % part if i % 2 else escape(part) for i, part in enumerate(parts)
-    )
-
-
-def search_entries(db, person_id, text, limit=SEARCH_LIMIT):
-    """Entries this person may read that match the words, best first, with escaped snippets.
-
-    The visibility rule sits inside the search SQL, so the cap never hides an
-    entry behind ones the person may not read.
-    """
-    query = fts_query(text)
-    if not query:
-        return []
-    sql = (
-        _ENTRY_ROWS.replace(
-            "FROM journal_entries e",
-            "FROM journal_entries_fts "
-            "JOIN journal_entries e ON e.rowid = journal_entries_fts.rowid",
-        ).replace(
-            "SELECT e.*,",
-            "SELECT e.*, snippet(journal_entries_fts, -1, :start, :end, '…', 16) AS snippet,",
-        )
-        + "journal_entries_fts MATCH :query AND "
-        + VISIBLE
-        + " ORDER BY journal_entries_fts.rank LIMIT :limit"
-    )
-    params = {
-        "me": person_id,
-        "query": query,
-        "limit": limit,
-        "start": SNIPPET_START,
-        "end": SNIPPET_END,
-    }
-    results = []
-    for row in db.query(sql, params):
-        entry = _entry(row)
-        entry["snippet_marked"] = _highlight(entry.pop("snippet"))
-        results.append(entry)
-    return results
 
 
 def consented_entries_for_pair(db, pair_id):
@@ -611,100 +542,6 @@ def add_response(db, person_id, entry_id, body):
             )
             .last_pk
         )
-
-
-# Own data
-
-
-def own_journal(db, person_id):
-    """Every entry this person wrote (private ones too), oldest first, with revisions
-    and responses, for their own download."""
-    entries = list(reversed(entries_visible_to(db, person_id, author="me", limit=-1)))
-    for entry in entries:
-        entry["revisions"] = revisions_of(db, person_id, entry["id"])
-        entry["responses"] = responses_to(db, person_id, entry["id"])
-    return entries
-
-
-EXPORT_FIELDS = (
-    "id",
-    "title",
-    "body",
-    *PROMPTS,
-    "themes",
-    "tags",
-    "visibility",
-    "consent_to_quote",
-    "case_study_section",
-    "meeting_label",
-    "created_at",
-    "updated_at",
-)
-
-
-def journal_markdown(entries, author_name):
-    """The entries as one Markdown document; people's text never makes a heading of its own."""
-    lines = [f"# Reflective journal of {inline(author_name)}", ""]
-    for entry in entries:
-        lines += [f"## {inline(entry['title'])}", ""]
-        lines.append(f"- Written: {entry['created_at']}; last changed: {entry['updated_at']}")
-        lines.append(f"- Shared with: {VISIBILITIES[entry['visibility']]}")
-        if entry["meeting_label"]:
-            lines.append(f"- After: {inline(entry['meeting_label'])}")
-        if entry["themes"]:
-            lines.append(f"- Themes: {', '.join(entry['themes'])}")
-        if entry["tags"]:
-            lines.append(f"- Tags: {inline(', '.join(entry['tags']))}")
-        if entry["consent_to_quote"]:
-            section = CASE_STUDY_SECTIONS.get(entry["case_study_section"], "any section")
-            lines.append(f"- May be quoted in the case study ({section})")
-        lines.append("")
-        if entry["body"].strip():
-            lines += [plain_markdown(entry["body"]), ""]
-        for key, label in PROMPTS.items():
-            if entry[key].strip():
-                lines += [f"### {label}", "", plain_markdown(entry[key]), ""]
-        for response in entry["responses"]:
-            lines += [
-                f"> {inline(response['author_name'])} responded: {inline(response['body'])}",
-                "",
-            ]
-    return "\n".join(lines)
-
-
-def journal_export_zip(db, person_id, author_name):
-    """A zip holding journal.md and journal.json: everything this person wrote."""
-    entries = own_journal(db, person_id)
-    data = [
-        {k: e[k] for k in EXPORT_FIELDS}
-        | {
-            "revisions": [
-                {k: r[k] for k in (*REVISION_FIELDS, "themes", "tags", "saved_at") if k in r}
-                for r in e["revisions"]
-            ],
-            "responses": [
-                {"author": r["author_name"], "body": r["body"], "created_at": r["created_at"]}
-                for r in e["responses"]
-            ],
-        }
-        for e in entries
-    ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("journal.md", journal_markdown(entries, author_name))
-        archive.writestr(
-            "journal.json",
-            json.dumps(
-                {"author": author_name, "exported_at": now(), "entries": data},
-                indent=2,
-                ensure_ascii=False,
-            ),
-        )
-    return buffer.getvalue()
-
-
-def export_file_name(when=None):
-    return f"journal-{(when or datetime.now(UTC)).date().isoformat()}.zip"
 
 
 from .views import bp  # noqa: E402  (views import the queries above)

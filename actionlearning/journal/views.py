@@ -21,6 +21,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import journal
 from ..db import get_db
 from ..security import Form
+from .export import export_file_name, journal_export_zip
+from .search import SEARCH_LIMIT, search_entries
 
 bp = Blueprint("journal", __name__)
 
@@ -285,21 +287,19 @@ def shared():
 @login_required
 def search():
     query = request.args.get("q", "")[:200]
-    results = journal.search_entries(get_db(), current_user.id, query) if query else []
-    return render_template(
-        "journal/search.html", query=query, results=results, limit=journal.SEARCH_LIMIT
-    )
+    results = search_entries(get_db(), current_user.id, query) if query else []
+    return render_template("journal/search.html", query=query, results=results, limit=SEARCH_LIMIT)
 
 
 @bp.get("/journal/export.zip")
 @login_required
 def export():
-    data = journal.journal_export_zip(get_db(), current_user.id, current_user.name)
+    data = journal_export_zip(get_db(), current_user.id, current_user.name)
     return (
         data,
         200,
         {
             "Content-Type": "application/zip",
-            "Content-Disposition": f'attachment; filename="{journal.export_file_name()}"',
+            "Content-Disposition": f'attachment; filename="{export_file_name()}"',
         },
     )

@@ -3,6 +3,7 @@
 import pytest
 
 from actionlearning import auth, casestudies, journal
+from actionlearning.casestudies.workflow import submit_case_study
 
 from .conftest import page_token, snapshot
 
@@ -121,7 +122,7 @@ def test_escalation_a_pair_cannot_approve_its_own_submitted_case_study(app, db, 
 
     pair = world["pair_id"]
     study = casestudies.case_study(db, pair)
-    casestudies.submit_case_study(db, pair, world["people"]["alice"], study["revision"])
+    submit_case_study(db, pair, world["people"]["alice"], study["revision"])
     client = app.test_client()
     sign_in(client, db, world["people"]["bob"])
     before = snapshot(db)

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 
 from actionlearning import casestudies, journal
+from actionlearning.journal.search import search_entries
 from tests.conftest import sign_in
 from tests.live import flask_command
 
@@ -47,9 +48,9 @@ def test_search_injection_finds_only_what_the_reader_may_see(arena, query):
     assert f"{SECRET} body" not in text  # the query itself is shown back, escaped
     assert f"/journal/{arena.world['private_entry_id']}" not in text
     assert snapshot(arena.db) == before
-    assert journal.search_entries(arena.db, arena.world["people"]["carol"], query) == [] or all(
+    assert search_entries(arena.db, arena.world["people"]["carol"], query) == [] or all(
         SECRET not in (e["title"] + e["body"])
-        for e in journal.search_entries(arena.db, arena.world["people"]["carol"], query)
+        for e in search_entries(arena.db, arena.world["people"]["carol"], query)
     )
 
 

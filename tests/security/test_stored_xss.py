@@ -15,6 +15,7 @@ import pytest
 
 from actionlearning import casestudies, feeds, journal, scheduling
 from actionlearning.casestudies import render_section
+from actionlearning.casestudies.workflow import approve_case_study, submit_case_study
 from actionlearning.programmes import importer
 from actionlearning.text import render_markdown
 
@@ -103,8 +104,8 @@ def hostile(tmp_path_factory):
     world = build_world(db)
     pair = world["pair_id"]
     study = casestudies.case_study(db, pair)
-    casestudies.submit_case_study(db, pair, world["people"]["alice"], study["revision"])
-    casestudies.approve_case_study(db, pair, world["people"]["organiser"], study["revision"])
+    submit_case_study(db, pair, world["people"]["alice"], study["revision"])
+    approve_case_study(db, pair, world["people"]["organiser"], study["revision"])
     world["shared_entry_id"] = poison(db, world)
     try:
         yield Arena(app, db, world)
