@@ -34,6 +34,7 @@ from .text import has_control_characters
 
 ROLES = ("participant", "facilitator", "organiser")
 LINK_LIFETIME = timedelta(days=7)
+FAILURES_KEPT = timedelta(days=1)
 MIN_PASSWORD_LENGTH = 10
 SESSION_TOUCH_SECONDS = 60  # refresh last_seen_at at most this often: one write a minute
 
@@ -193,10 +194,13 @@ def check_sign_in(db, email, password, address, limits):
     )
     if row and ok and row["is_active"]:
         return row
+    forgotten = (datetime.now(UTC) - FAILURES_KEPT).isoformat()
     with write(db):
         db["sign_in_failures"].insert(
             {"email": normalise_email(email), "address": address, "failed_at": now()}
         )
+        # Failures older than any throttling window are never read again.
+        db.execute("DELETE FROM sign_in_failures WHERE failed_at < ?", [forgotten])
     raise AccountError("That e-mail and password do not match an active account.")
 
 
@@ -306,12 +310,6 @@ def use_account_link(db, token, password):
     if not changed:
         raise AccountError("This link has already been used.")
     return link["person_id"]
-
-
-def forget_old_failures(db, days=1):
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat()
-    with write(db):
-        db.execute("DELETE FROM sign_in_failures WHERE failed_at < ?", [cutoff])
 
 
 # Flask-Login wiring

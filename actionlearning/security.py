@@ -6,7 +6,6 @@ from flask import render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import StringField, TextAreaField
-from wtforms.validators import ValidationError
 
 from .text import CONTROL_CHARACTER_MESSAGE, has_control_characters
 
@@ -58,12 +57,6 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, CONTROL_CHARACTER_MESSAGE]
                 ok = False
         return ok
-
-
-def no_control_characters(_form, field):
-    """A WTForms validator for fields outside Form (kept for one message everywhere)."""
-    if has_control_characters(field.data):
-        raise ValidationError(CONTROL_CHARACTER_MESSAGE)
 
 
 def is_local_path(target):

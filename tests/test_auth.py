@@ -279,3 +279,13 @@ def test_cli_reset_link_refuses_an_unknown_email(runner, db):
     assert result.exit_code == 1
     assert "No account for nobody@example.org" in result.output
     assert db["account_links"].count == 0
+
+
+def test_failures_older_than_a_day_are_forgotten(client, db, make_person):
+    email = auth.person(db, make_person())["email"]
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    db["sign_in_failures"].insert({"email": email, "address": "x", "failed_at": two_days_ago})
+
+    post_login(client, email, "wrong-password")
+
+    assert [r["failed_at"] > two_days_ago for r in db["sign_in_failures"].rows] == [True]

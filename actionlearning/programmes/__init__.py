@@ -31,18 +31,6 @@ def all_programmes(db):
     return list(db.query("SELECT * FROM programmes ORDER BY starts_on DESC, name"))
 
 
-def programmes_for(db, person_id):
-    """The programmes a person belongs to, with their role in each, newest first."""
-    return list(
-        db.query(
-            """SELECT p.*, m.role FROM programmes p
-           JOIN programme_members m ON m.programme_id = p.id AND m.person_id = ?
-           ORDER BY p.starts_on DESC, p.name""",
-            [person_id],
-        )
-    )
-
-
 def role_in_programme(db, person_id, programme_id):
     """'participant', 'facilitator', 'organiser' or None for someone outside it."""
     row = db.execute(
