@@ -45,6 +45,7 @@ def create_app(config=None, instance_path=None):
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
 
     from . import auth, db, security
+    from .feeds.server import FeedServer
 
     db.init_app(app)
     security.init_app(app)
@@ -54,6 +55,9 @@ def create_app(config=None, instance_path=None):
     from . import cli
 
     cli.init_app(app)
+    # WSGI layers, outermost first: the security headers every response carries; the
+    # calendar feeds, answered without sessions or sign-in (feeds/server.py); then Flask.
+    app.wsgi_app = security.SecurityHeaders(FeedServer(app, app.wsgi_app))
     return app
 
 

@@ -23,6 +23,9 @@ def connect(path):
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     conn.execute("PRAGMA synchronous = FULL")  # writes are human-rate: durability first
+    # Sorting and DISTINCT work in memory, not a temporary file: with a file, a feed's
+    # state query took 250 µs instead of 28 µs in about one run in three (bench/feeds.py).
+    conn.execute("PRAGMA temp_store = MEMORY")
     return Database(conn)
 
 

@@ -185,6 +185,51 @@ def test_unknown_token_answers_404(client, world, token):
     assert response.status_code == 404
 
 
+def test_dead_link_says_how_to_get_the_current_one(client, db, world, login):
+    path = feed_path(db, "p", world["members"][0])
+    feeds.reset_feed(db, "p", world["members"][0])
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "open the Calendar page for the current link" in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/feeds/", "/feeds/a/b.ics", "/feeds/x.ics/more", "/feeds"])
+def test_other_paths_under_feeds_answer_404(client, world, path):
+    assert client.get(path).status_code == 404
+
+
+def test_feed_can_only_be_read(client, db, world):
+    path = feed_path(db, "p", world["members"][0])
+    etag = client.get(path).headers["ETag"]
+
+    response = client.post(path, data={"anything": "x"})
+
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_feed_failure_is_logged_and_the_next_poll_works(client, db, world, monkeypatch, caplog):
+    path = feed_path(db, "p", world["members"][0])
+
+    def broken(*_args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("actionlearning.feeds.server.feed_calendar", broken)
+    failed = client.get(path)
+    monkeypatch.undo()
+    after = client.get(path)
+
+    assert failed.status_code == 500
+    assert "disk on fire" not in failed.get_data(as_text=True)
+    assert "Feed request failed" in caplog.text and "disk on fire" in caplog.text
+    assert after.status_code == 200 and b"BEGIN:VCALENDAR" in after.data
+
+
 def test_token_of_one_person_does_not_open_anothers_feed(client, db, world):
     mine = feeds.feed_token(db, SECRET, "p", world["members"][0])
     other = world["members"][1]

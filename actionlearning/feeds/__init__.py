@@ -7,6 +7,7 @@ any time without storing it, and bumping the version ("reset my link") kills eve
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -43,10 +44,11 @@ LEFT JOIN learning_sets s ON s.id = m.learning_set_id"""
 
 # What a feed's subject is called and which zone it shows; a missing row means no feed.
 SUBJECTS = {
-    "p": """SELECT 'Action learning · ' || p.name AS name, p.feed_version AS version,
+    "p": """SELECT 'Action learning · ' || p.name AS name,
               (SELECT g.time_zone FROM programme_members pm JOIN programmes g
                ON g.id = pm.programme_id WHERE pm.person_id = p.id
-               ORDER BY g.starts_on DESC LIMIT 1) AS time_zone
+               ORDER BY g.starts_on DESC LIMIT 1) AS time_zone,
+              p.feed_version AS version
            FROM people p WHERE p.id = :id AND p.is_active = 1""",
     "s": """SELECT s.name || ' · ' || g.name AS name, g.time_zone,
               coalesce(v.version, 1) AS version
@@ -68,16 +70,23 @@ class FeedError(ValueError):
 # Tokens
 
 
+@functools.lru_cache(maxsize=4)
+def _feed_key(secret_key):
+    """A key of its own, so that a feed token can never pass for a session or CSRF signature."""
+    return hashlib.sha256(b"actionlearning calendar feeds\0" + str(secret_key).encode()).digest()
+
+
 def _mac(secret_key, scope, subject_id, version):
-    # A key of its own, so that a feed token can never pass for a session or CSRF signature.
-    key = hashlib.sha256(b"actionlearning calendar feeds\0" + str(secret_key).encode()).digest()
-    digest = hmac.digest(key, f"{scope}:{subject_id}:{version}".encode(), "sha256")
+    digest = hmac.digest(
+        _feed_key(secret_key), f"{scope}:{subject_id}:{version}".encode(), "sha256"
+    )
     return base64.urlsafe_b64encode(digest[:MAC_BYTES]).decode()
 
 
 def _subject(db, scope, subject_id):
-    rows = list(db.query(SUBJECTS[scope], {"id": subject_id}))
-    return rows[0] if rows else None
+    """{name, time_zone, version} of a feed's subject, or None: one indexed lookup."""
+    found = db.execute(SUBJECTS[scope], {"id": subject_id}).fetchone()
+    return dict(zip(("name", "time_zone", "version"), found, strict=True)) if found else None
 
 
 def feed_token(db, secret_key, scope, subject_id):
@@ -195,18 +204,18 @@ def feed_state(db, feed):
     joining or leaving the feed move the count and the sums of ids and their squares; the
     names and zones the events show are in the key as text.
     """
-    sql = f"""SELECT count(*), max(updated_at), total(id), total(id * id), total(sequence),
-          group_concat(DISTINCT programme_id), group_concat(DISTINCT learning_set_id)
-        FROM ({FEED_MEETINGS[feed["scope"]]})"""
+    sql = f"""WITH totals AS (
+          SELECT count(*), max(updated_at), total(id), total(id * id), total(sequence),
+            group_concat(DISTINCT programme_id) AS programme_ids,
+            group_concat(DISTINCT learning_set_id) AS learning_set_ids
+          FROM ({FEED_MEETINGS[feed["scope"]]}))
+        SELECT totals.*,
+          (SELECT group_concat(name || ':' || time_zone, '|') FROM programmes
+           WHERE id IN (SELECT value FROM json_each('[' || programme_ids || ']'))),
+          (SELECT group_concat(name, '|') FROM learning_sets
+           WHERE id IN (SELECT value FROM json_each('[' || learning_set_ids || ']')))
+        FROM totals"""
     row = db.execute(sql, {"id": feed["subject_id"], "me": feed["subject_id"]}).fetchone()
-    names = db.execute(
-        """SELECT group_concat(name || ':' || time_zone, '|') FROM programmes
-           WHERE id IN (SELECT value FROM json_each('[' || ? || ']'))
-           UNION ALL SELECT group_concat(name, '|') FROM learning_sets
-           WHERE id IN (SELECT value FROM json_each('[' || ? || ']'))""",
-        [row[5] or "", row[6] or ""],
-    ).fetchall()
-    row = (*row, *names)
     key = "\n".join(map(str, [FORMAT_VERSION, feed["name"], feed["time_zone"], *row]))
     return {
         "etag": hashlib.sha256(key.encode()).hexdigest()[:32],

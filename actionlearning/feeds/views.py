@@ -1,4 +1,4 @@
-"""Feed pages: the feeds themselves, single-meeting downloads and the subscribe page."""
+"""Feed pages: single-meeting downloads and the subscribe page (the feeds: server.py)."""
 
 from flask import (
     Blueprint,
@@ -8,42 +8,19 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
-from werkzeug.http import is_resource_modified
 
 from .. import feeds, scheduling
 from ..db import get_db
+from .server import CALENDAR_TYPE
 
 bp = Blueprint("feeds", __name__)
-
-CALENDAR_TYPE = "text/calendar; charset=utf-8"
-# Private: a feed is one person's. no-cache: keep it, but ask again (cheaply, by ETag).
-FEED_CACHE_CONTROL = "private, no-cache"
 
 
 def _config():
     return current_app.config["SECRET_KEY"], current_app.config["BASE_URL"]
-
-
-@bp.get("/feeds/<token>.ics")
-def show_feed(token):
-    db = get_db()
-    feed = feeds.feed_for_token(db, current_app.config["SECRET_KEY"], token)
-    if feed is None:
-        abort(404)
-    state = feeds.feed_state(db, feed)
-    response = Response(status=304, content_type=CALENDAR_TYPE)
-    response.set_etag(state["etag"])
-    response.last_modified = state["last_modified"]
-    response.headers["Cache-Control"] = FEED_CACHE_CONTROL
-    if not is_resource_modified(request.environ, state["etag"], None, state["last_modified"]):
-        return response
-    response.status_code = 200
-    response.set_data(feeds.feed_calendar(db, feed, current_app.config["BASE_URL"]))
-    return response
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
