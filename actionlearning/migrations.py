@@ -418,10 +418,24 @@ def m005_case_study_tables(db):
     db["case_study_revisions"].create_index(["case_study_id", "revision"])
 
 
+def m006_feed_changes(db):
+    """When each feed last changed, as its Last-Modified.
+
+    A feed's ETag sums up all it shows; the time this server first answered with that ETag
+    is its Last-Modified. No column of meetings could say when someone left a set.
+    """
+    db["feed_changes"].create(
+        {"scope": str, "subject_id": int, "etag": str, "changed_at": str},
+        pk=("scope", "subject_id"),
+        not_null={"etag", "changed_at"},
+    )
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
     m003_journal_tables,
     m004_feed_tables,
     m005_case_study_tables,
+    m006_feed_changes,
 ]

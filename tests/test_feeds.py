@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from icalendar import Calendar
@@ -329,6 +330,36 @@ def test_person_who_leaves_a_set_stops_getting_its_meetings(client, db, world):
 
     assert response.status_code == 200
     assert summaries(response) == ["Seminar: pooled budgets", "Closing conference"]
+
+
+def test_client_asking_changed_since_learns_that_someone_left_the_set(client, db, world):
+    person = world["members"][0]
+    path = feed_path(db, "p", person)
+    modified = client.get(path).headers["Last-Modified"]
+
+    with write(db):
+        db.execute("DELETE FROM pair_members WHERE person_id = ?", [person])
+    response = client.get(path, headers={"If-Modified-Since": modified})
+
+    assert response.status_code == 200
+    assert summaries(response) == ["Seminar: pooled budgets", "Closing conference"]
+    assert parsedate_to_datetime(response.headers["Last-Modified"]) > parsedate_to_datetime(
+        modified
+    )
+
+
+def test_last_modified_stays_put_until_the_feed_changes(client, db, world):
+    path = feed_path(db, "s", world["set_id"])
+    first = client.get(path).headers["Last-Modified"]
+    again = client.get(path, headers={"If-Modified-Since": first})
+
+    scheduling.update_meeting(db, world["march_after"], venue="Room 2")  # the same second
+    moved = client.get(path, headers={"If-Modified-Since": first})
+
+    assert (again.status_code, again.headers["Last-Modified"]) == (304, first)
+    assert moved.status_code == 200
+    assert "Room 2" in moved.get_data(as_text=True)
+    assert parsedate_to_datetime(moved.headers["Last-Modified"]) > parsedate_to_datetime(first)
 
 
 def test_feeds_never_carry_journal_text(client, db, world, programme_id, login):

@@ -421,6 +421,22 @@ def test_my_journal_pages_of_twenty(client, login, make_entry, make_person):
     assert "Entry number 24" in first and "Entry number 00" in second
 
 
+def test_theme_filter_form_keeps_the_chosen_theme_and_clears_to_the_plain_list(
+    client, login, make_entry, make_person
+):
+    author = make_person()
+    make_entry(author, title="On trust", themes=["relationships and trust"])
+    make_entry(author, title="On money", themes=["financial arrangements"])
+    login(author)
+
+    page = client.get("/journal?theme=relationships and trust").get_data(as_text=True)
+
+    assert "On trust" in page and "On money" not in page
+    assert "<option selected>relationships and trust</option>" in page
+    assert page.count(" selected>") == 1
+    assert '<a href="/journal">Clear</a>' in page
+
+
 def test_shared_list_shows_others_entries_by_level(client, login, make_entry, pair_members):
     author, partner, _ = pair_members
     make_entry(author, title="For my pair", visibility="pair")

@@ -63,6 +63,25 @@ SUBJECTS = {
 }
 
 
+# What a feed's ETag is made of (see feed_state), and when it last changed.
+FEED_STATE = {
+    scope: f"""WITH totals AS (
+          SELECT count(*), max(updated_at), total(id), total(id * id), total(sequence),
+            group_concat(DISTINCT programme_id) AS programme_ids,
+            group_concat(DISTINCT learning_set_id) AS learning_set_ids
+          FROM ({meetings}))
+        SELECT totals.*,
+          (SELECT group_concat(name || ':' || time_zone, '|') FROM programmes
+           WHERE id IN (SELECT value FROM json_each('[' || programme_ids || ']'))),
+          (SELECT group_concat(name, '|') FROM learning_sets
+           WHERE id IN (SELECT value FROM json_each('[' || learning_set_ids || ']'))),
+          (SELECT etag || ' ' || changed_at FROM feed_changes
+           WHERE scope = :scope AND subject_id = :id)
+        FROM totals"""
+    for scope, meetings in FEED_MEETINGS.items()
+}
+
+
 class FeedError(ValueError):
     """A feed that cannot be shown or reset; the message says why."""
 
@@ -198,29 +217,45 @@ def calendar_links(db, secret_key, base_url, person_id):
 
 
 def feed_state(db, feed):
-    """{etag, last_modified} of a feed, from one aggregate query, without building it.
+    """{etag, last_modified} of a feed, without building it.
 
-    Every change to a meeting bumps its SEQUENCE, so the sum of sequences moves; meetings
-    joining or leaving the feed move the count and the sums of ids and their squares; the
-    names and zones the events show are in the key as text.
+    The ETag comes from one aggregate query: every change to a meeting bumps its SEQUENCE,
+    so the sum of sequences moves; meetings joining or leaving the feed move the count and
+    the sums of ids and their squares; the names and zones the events show are in the key
+    as text. Last-Modified is when this server first answered with that ETag (see
+    _feed_changed), so a client that asks only "changed since?" is told of every change
+    the ETag sees, someone leaving a set included.
     """
-    sql = f"""WITH totals AS (
-          SELECT count(*), max(updated_at), total(id), total(id * id), total(sequence),
-            group_concat(DISTINCT programme_id) AS programme_ids,
-            group_concat(DISTINCT learning_set_id) AS learning_set_ids
-          FROM ({FEED_MEETINGS[feed["scope"]]}))
-        SELECT totals.*,
-          (SELECT group_concat(name || ':' || time_zone, '|') FROM programmes
-           WHERE id IN (SELECT value FROM json_each('[' || programme_ids || ']'))),
-          (SELECT group_concat(name, '|') FROM learning_sets
-           WHERE id IN (SELECT value FROM json_each('[' || learning_set_ids || ']')))
-        FROM totals"""
-    row = db.execute(sql, {"id": feed["subject_id"], "me": feed["subject_id"]}).fetchone()
+    params = {"id": feed["subject_id"], "me": feed["subject_id"], "scope": feed["scope"]}
+    *row, seen = db.execute(FEED_STATE[feed["scope"]], params).fetchone()
     key = "\n".join(map(str, [FORMAT_VERSION, feed["name"], feed["time_zone"], *row]))
-    return {
-        "etag": hashlib.sha256(key.encode()).hexdigest()[:32],
-        "last_modified": datetime.fromisoformat(row[1]) if row[1] else None,
-    }
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    seen_etag, _, changed_at = (seen or "").partition(" ")
+    if seen_etag != etag:
+        changed_at = _feed_changed(db, feed, etag, changed_at)
+    return {"etag": etag, "last_modified": datetime.fromisoformat(changed_at)}
+
+
+def _feed_changed(db, feed, etag, previous):
+    """Record a feed's new ETag; returns its Last-Modified, a second past the previous one
+    at least, so that a client whose copy is from the same second still gets the change."""
+    changed = datetime.now(UTC).replace(microsecond=0)
+    if previous:
+        changed = max(changed, datetime.fromisoformat(previous) + timedelta(seconds=1))
+    with write(db):
+        db.execute(
+            """INSERT INTO feed_changes (scope, subject_id, etag, changed_at)
+               VALUES (?, ?, ?, ?)
+               ON CONFLICT (scope, subject_id) DO UPDATE
+               SET etag = excluded.etag, changed_at = excluded.changed_at
+               WHERE feed_changes.etag != excluded.etag""",
+            [feed["scope"], feed["subject_id"], etag, changed.isoformat()],
+        )
+        # Another worker may have recorded the same change first: its time stands.
+        return db.execute(
+            "SELECT changed_at FROM feed_changes WHERE scope = ? AND subject_id = ?",
+            [feed["scope"], feed["subject_id"]],
+        ).fetchone()[0]
 
 
 # iCalendar text

@@ -271,7 +271,7 @@ def _list_page(template, **extra):
 @bp.get("/journal")
 @login_required
 def my_journal():
-    return _list_page("journal/mine.html", author="me")
+    return _list_page("journal/mine.html", author="me", visibility=None)
 
 
 @bp.get("/journal/shared")
