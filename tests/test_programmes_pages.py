@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from actionlearning import programmes, scheduling
+from actionlearning import auth, programmes, scheduling
 from actionlearning.scheduling import records
 
 from .conftest import csrf_token
@@ -405,3 +405,134 @@ def test_organiser_adds_existing_person_to_programme(client, login, db, organise
     )
 
     assert programmes.role_in_programme(db, person, other) == "facilitator"
+
+
+# People page: an organiser sees and acts on their own programmes' people only
+
+
+@pytest.fixture
+def other_programmes_person(db, make_person):
+    """A participant only in another programme (another borough, another organiser)."""
+    other = programmes.create_programme(
+        db,
+        "Other borough",
+        "2026-09-01",
+        "2027-08-31",
+        organiser_id=make_person("organiser", programme=None),
+    )
+    return make_person(name="Bea Elsewhere", email="bea@other.example.org", programme=other)
+
+
+def person_state(db, person_id):
+    """Everything the people page's actions could change about one person."""
+    return [
+        db.execute(f"SELECT * FROM {table} WHERE {column} = ?", [person_id]).fetchall()
+        for table, column in (
+            ("people", "id"),
+            ("programme_members", "person_id"),
+            ("account_links", "person_id"),
+        )
+    ]
+
+
+def test_people_page_hides_people_only_in_another_programme(
+    client, login, organiser, other_programmes_person, make_person
+):
+    make_person(name="Owen Own", email="owen@example.org")
+    make_person(name="Una Unplaced", email="una@example.org", programme=None)
+    login(organiser)
+
+    page = client.get("/people").get_data(as_text=True)
+
+    assert "Bea Elsewhere" not in page
+    assert "bea@other.example.org" not in page
+    assert ("Owen Own" in page, "owen@example.org" in page) == (True, True)
+    assert ("Una Unplaced" in page, "una@example.org" in page) == (True, True)
+
+
+def test_people_listing_is_own_programmes_people_and_unplaced_accounts(
+    db, organiser, other_programmes_person, make_person
+):
+    own, unplaced = make_person(), make_person(programme=None)
+
+    ids = {p["id"] for p in programmes.people_listing(db, organiser)}
+
+    assert ids == {organiser, own, unplaced}
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("programmes", {"role": "participant"}),
+        ("deactivate", {}),
+        ("activate", {}),
+        ("reset-link", {}),
+    ],
+)
+def test_people_action_on_another_programmes_person_is_404_and_changes_nothing(
+    client, login, db, organiser, programme_id, other_programmes_person, action, data
+):
+    person = other_programmes_person
+    if action == "activate":
+        auth.set_active(db, person, False)
+    login(organiser)
+    before = person_state(db, person)
+
+    response = post(
+        client, f"/people/{person}/{action}", {**data, "programme_id": programme_id}, "/people"
+    )
+
+    assert response.status_code == 404
+    assert person_state(db, person) == before
+
+
+def test_organiser_deactivates_own_participant(client, login, db, organiser, make_person):
+    person = make_person()
+    login(organiser)
+
+    response = post(client, f"/people/{person}/deactivate", {}, "/people")
+
+    assert response.status_code == 302
+    assert auth.person(db, person)["is_active"] == 0
+
+
+def test_organiser_places_an_unplaced_account_in_own_programme(
+    client, login, db, organiser, programme_id, make_person
+):
+    person = make_person(programme=None)
+    login(organiser)
+
+    response = post(
+        client,
+        f"/people/{person}/programmes",
+        {"programme_id": programme_id, "role": "participant"},
+        "/people",
+    )
+
+    assert response.status_code == 302
+    assert programmes.role_in_programme(db, person, programme_id) == "participant"
+
+
+def test_invite_into_another_programme_is_refused(
+    client, login, db, organiser, other_programmes_person
+):
+    other = db.execute(
+        "SELECT programme_id FROM programme_members WHERE person_id = ?", [other_programmes_person]
+    ).fetchone()[0]
+    login(organiser)
+    people_before = db["people"].count
+
+    response = post(
+        client,
+        "/people",
+        {
+            "name": "Mallory",
+            "email": "mallory@example.org",
+            "organisation_id": 0,
+            "role": "participant",
+            "programme_id": other,
+        },
+    )
+
+    assert response.status_code == 200
+    assert db["people"].count == people_before

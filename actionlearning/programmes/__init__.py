@@ -27,10 +27,6 @@ def programme(db, programme_id):
     return rows[0] if rows else None
 
 
-def all_programmes(db):
-    return list(db.query("SELECT * FROM programmes ORDER BY starts_on DESC, name"))
-
-
 def role_in_programme(db, person_id, programme_id):
     """'participant', 'facilitator', 'organiser' or None for someone outside it."""
     row = db.execute(
@@ -51,32 +47,43 @@ def organisation_by_name(db, name):
     return rows[0] if rows else None
 
 
-def people_listing(db):
-    """Everyone with organisation and programmes, for the organiser's people page."""
+# The one place that says whom an organiser sees on the people page and may act on there:
+# people in a programme they organise, and accounts in no programme at all (made with
+# `flask create-user`, say), which need placing. Other programmes' people stay hidden.
+PEOPLE_FOR_ORGANISER = """SELECT p.* FROM people p
+    WHERE (EXISTS (SELECT 1 FROM programme_members m JOIN programme_members o
+                   ON o.programme_id = m.programme_id AND o.person_id = :organiser
+                   AND o.role = 'organiser'
+                   WHERE m.person_id = p.id)
+           OR NOT EXISTS (SELECT 1 FROM programme_members m WHERE m.person_id = p.id))"""
+
+
+def people_listing(db, organiser_id):
+    """The people an organiser may see, with organisation and programmes, by name."""
     return list(
         db.query(
-            """SELECT p.id, p.name, p.email, p.role, p.is_active, p.job_title,
+            f"""SELECT p.id, p.name, p.email, p.role, p.is_active, p.job_title,
                   o.name AS organisation,
                   (SELECT group_concat(g.name, '; ') FROM programme_members m
                    JOIN programmes g ON g.id = m.programme_id WHERE m.person_id = p.id)
                   AS programmes,
                   p.password_hash IS NOT NULL AS has_password
-           FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-           ORDER BY p.name"""
+           FROM ({PEOPLE_FOR_ORGANISER}) p LEFT JOIN organisations o ON o.id = p.organisation_id
+           ORDER BY p.name""",
+            {"organiser": organiser_id},
         )
     )
 
 
-def organises_person(db, organiser_id, person_id):
-    """True when the person is in at least one programme this organiser organises."""
-    return bool(
-        db.execute(
-            """SELECT 1 FROM programme_members m JOIN programme_members o
-             ON o.programme_id = m.programme_id AND o.person_id = ? AND o.role = 'organiser'
-           WHERE m.person_id = ? LIMIT 1""",
-            [organiser_id, person_id],
-        ).fetchone()
+def person_for_organiser(db, organiser_id, person_id):
+    """The person's row when the organiser may see and act on them, else None."""
+    rows = list(
+        db.query(
+            PEOPLE_FOR_ORGANISER + " AND p.id = :person",
+            {"organiser": organiser_id, "person": person_id},
+        )
     )
+    return rows[0] if rows else None
 
 
 def may_issue_sign_in_link(db, organiser_id, person_id):

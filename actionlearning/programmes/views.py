@@ -27,7 +27,6 @@ from . import (
     PARTNERING_MODELS,
     ProgrammeError,
     add_member,
-    all_programmes,
     create_learning_set,
     create_organisation,
     create_pair,
@@ -38,10 +37,10 @@ from . import (
     learning_sets_for_programme,
     may_issue_sign_in_link,
     organisations,
-    organises_person,
     pair_warnings,
     pairs_for_programme,
     people_listing,
+    person_for_organiser,
     programme,
     programme_overview,
     programme_people,
@@ -389,15 +388,16 @@ def _invite_form(db):
     form.organisation_id.choices = options(
         [(0, "(none)")] + [(o["id"], o["name"]) for o in organisations(db)]
     )
-    form.programme_id.choices = options((p["id"], p["name"]) for p in all_programmes(db))
-    return form
+    mine = programme_overview(db, current_user.id)
+    form.programme_id.choices = options((p["id"], p["name"]) for p in mine)
+    return form, mine
 
 
 @bp.route("/people", methods=["GET", "POST"])
 @auth.organiser_required
 def people():
     db = get_db()
-    form = _invite_form(db)
+    form, mine = _invite_form(db)
     if form.validate_on_submit():
         try:
             token = invite_person(
@@ -415,20 +415,18 @@ def people():
             return render_template(
                 "programmes/link.html", purpose="invite", name=form.name.data, token=token
             )
-    mine = programme_overview(db, current_user.id)
-    return render_template(
-        "programmes/people.html", people=people_listing(db), form=form, programmes=mine
-    )
+    listing = people_listing(db, current_user.id)
+    return render_template("programmes/people.html", people=listing, form=form, programmes=mine)
 
 
 @bp.post("/people/<int:person_id>/programmes")
 @auth.organiser_required
 def add_to_programme(person_id):
     db = get_db()
+    if person_for_organiser(db, current_user.id, person_id) is None:
+        abort(404)
     programme_id = request.form.get("programme_id", type=int)
     organiser_programme(programme_id)
-    if auth.person(db, person_id) is None:
-        abort(404)
     try:
         add_member(db, programme_id, person_id, request.form.get("role", ""))
     except ProgrammeError as error:
@@ -449,9 +447,7 @@ SIGN_IN_LINK_REFUSED = (
 @auth.organiser_required
 def reset_link(person_id):
     db = get_db()
-    row = auth.person(db, person_id)
-    if row is None or not organises_person(db, current_user.id, person_id):
-        abort(404)
+    row = person_for_organiser(db, current_user.id, person_id) or abort(404)
     if not may_issue_sign_in_link(db, current_user.id, person_id):
         return render_error(403, SIGN_IN_LINK_REFUSED)
     purpose = "reset" if row["password_hash"] else "invite"
@@ -473,9 +469,7 @@ def activate(person_id):
 
 def _set_active(person_id, active):
     db = get_db()
-    row = auth.person(db, person_id)
-    if row is None or not organises_person(db, current_user.id, person_id):
-        abort(404)
+    row = person_for_organiser(db, current_user.id, person_id) or abort(404)
     if row["id"] == current_user.id and not active:
         flash("You cannot deactivate your own account.", "error")
     else:
