@@ -431,6 +431,15 @@ def m006_feed_changes(db):
     )
 
 
+def m007_action_point_owner_updates(db):
+    """When an action point's owner last changed its status themselves (None once reviewed).
+
+    An owner can tick a point off between meetings; the facilitator still reviews it at the
+    next set meeting, and only this column tells that update apart from an earlier review.
+    """
+    db["action_points"].add_column("owner_updated_at", str)
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -438,4 +447,5 @@ MIGRATIONS = [
     m004_feed_tables,
     m005_case_study_tables,
     m006_feed_changes,
+    m007_action_point_owner_updates,
 ]

@@ -514,6 +514,7 @@ ROUTES = {
     "/meetings/<int:meeting_id>/reinstate": ACTION,
     "/meetings/<int:meeting_id>/presenters": ACTION,
     "/meetings/<int:meeting_id>/presenters/<int:slot_id>/remove": ACTION,
+    "/action-points/<int:action_point_id>/status": ACTION,
     # feeds
     "/calendar": NO_JOURNAL,
     "/calendar/reset": ACTION,

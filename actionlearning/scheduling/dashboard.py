@@ -6,7 +6,11 @@ only; it never touches journal tables.
 
 from ..db import now
 from . import meetings_for_person
-from .records import open_action_points_for, unacknowledged_sets_for
+from .records import (
+    action_points_closed_by_owner,
+    open_action_points_for,
+    unacknowledged_sets_for,
+)
 
 UPCOMING_LIMIT = 10
 
@@ -45,6 +49,7 @@ def my_schedule(db, person_id, at=None):
     return {
         "meetings": upcoming_meetings_for(db, person_id, at),
         "action_points": open_action_points_for(db, person_id),
+        "closed_action_points": action_points_closed_by_owner(db, person_id),
         "ground_rules_due": unacknowledged_sets_for(db, person_id),
     }
 

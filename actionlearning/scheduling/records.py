@@ -14,6 +14,8 @@ ACTION_STATUSES = {
     "carried_forward": "Carried forward",
 }
 UNRESOLVED = ("open", "in_progress", "carried_forward")  # these come back at the next meeting
+# What an owner may set between meetings; carried forward is the set's decision at a review.
+OWNER_STATUSES = ("in_progress", "done", "dropped")
 MAX_PRESENTER_MINUTES = 180
 
 
@@ -198,7 +200,8 @@ def action_points_made_at(db, meeting_id):
 
 def action_points_to_review(db, meeting_id):
     """The set's earlier action points due at this meeting: those still unresolved (open, in
-    progress, carried forward) when it starts, and those already reviewed at it."""
+    progress, carried forward) or closed by their owner since the last review, and those
+    already reviewed at it."""
     return list(
         db.query(
             f"""SELECT {ACTION_POINT_COLUMNS} FROM action_points a
@@ -207,7 +210,8 @@ def action_points_to_review(db, meeting_id):
             LEFT JOIN meetings reviewed ON reviewed.id = a.reviewed_at_meeting_id
             WHERE m.learning_set_id = here.learning_set_id AND m.starts_at < here.starts_at
               AND (a.reviewed_at_meeting_id = here.id
-                   OR (a.status IN ('open', 'in_progress', 'carried_forward')
+                   OR ((a.status IN ('open', 'in_progress', 'carried_forward')
+                        OR a.owner_updated_at IS NOT NULL)
                        AND (reviewed.id IS NULL OR reviewed.starts_at < here.starts_at)))
             ORDER BY m.starts_at, a.id""",
             {"meeting": meeting_id},
@@ -225,8 +229,67 @@ def review_action_point(db, action_point_id, status, meeting_id):
     with write(db):
         db["action_points"].update(
             action_point_id,
-            {"status": status, "reviewed_at_meeting_id": meeting_id, "updated_at": now()},
+            {
+                "status": status,
+                "reviewed_at_meeting_id": meeting_id,
+                "updated_at": now(),
+                "owner_updated_at": None,  # the set's review now stands, not the owner's tick
+            },
         )
+
+
+def own_action_point(db, person_id, action_point_id):
+    """The action point if this person owns it, else None."""
+    rows = list(
+        db.query(
+            f"""SELECT {ACTION_POINT_COLUMNS} FROM action_points a
+            JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
+            WHERE a.id = ? AND a.owner_id = ?""",
+            [action_point_id, person_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def update_own_action_point(db, person_id, action_point_id, status):
+    """The owner marks their action point in progress, done or dropped between meetings, or
+    reopens one they closed themselves that has not been reviewed since; the facilitator
+    still reviews it at the next meeting. Returns False when it already had that status."""
+    if status not in (*OWNER_STATUSES, "open"):
+        raise SchedulingError("Mark an action point in progress, done or dropped, or reopen it.")
+    with write(db):  # read and change under one lock, so a review cannot slip in between
+        point = own_action_point(db, person_id, action_point_id)
+        if point is None:
+            raise SchedulingError("That is not one of your action points.")
+        if point["status"] == status:
+            return False
+        if point["status"] in ("done", "dropped") and point["owner_updated_at"] is None:
+            label = ACTION_STATUSES[point["status"]].lower()
+            raise SchedulingError(f"Your set has reviewed this action point as {label}.")
+        if status == "open" and point["owner_updated_at"] is None:
+            raise SchedulingError("Only an action point you changed yourself can be reopened.")
+        stamp = now()
+        db.execute(
+            """UPDATE action_points SET status = ?, owner_updated_at = ?, updated_at = ?
+            WHERE id = ? AND owner_id = ?""",
+            [status, stamp, stamp, action_point_id, person_id],
+        )
+    return True
+
+
+def action_points_closed_by_owner(db, person_id):
+    """A person's action points they marked done or dropped themselves, not yet reviewed."""
+    return list(
+        db.query(
+            f"""SELECT {ACTION_POINT_COLUMNS}, s.name AS learning_set_name FROM action_points a
+            JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
+            LEFT JOIN learning_sets s ON s.id = m.learning_set_id
+            WHERE a.owner_id = ? AND a.status IN ('done', 'dropped')
+              AND a.owner_updated_at IS NOT NULL
+            ORDER BY a.owner_updated_at DESC, a.id""",
+            [person_id],
+        )
+    )
 
 
 def open_action_points_for(db, person_id):

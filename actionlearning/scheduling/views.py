@@ -274,6 +274,30 @@ def review_action_point(meeting_id, action_point_id):
     return _back(meeting_id, f"Action point marked {status_label(status).lower()}.")
 
 
+OWNER_UPDATE_MESSAGES = {
+    "done": "Marked done. Your set will review it at its next meeting.",
+    "dropped": "Dropped. Your set will review it at its next meeting.",
+    "in_progress": "Marked in progress.",
+    "open": "Reopened.",
+}
+
+
+@bp.post("/action-points/<int:action_point_id>/status")
+@login_required
+def update_own_action_point(action_point_id):
+    db = get_db()
+    if records.own_action_point(db, current_user.id, action_point_id) is None:
+        abort(404)  # someone else's point gets the same answer as a missing one
+    status = request.form.get("status", "")
+    try:
+        changed = records.update_own_action_point(db, current_user.id, action_point_id, status)
+    except SchedulingError as error:
+        flash(str(error), "error")
+    else:
+        flash(OWNER_UPDATE_MESSAGES[status] if changed else "Nothing changed.", "info")
+    return redirect(url_for("programmes.home"))
+
+
 @bp.route("/learning-sets/<int:learning_set_id>/ground-rules", methods=["GET", "POST"])
 @login_required
 def ground_rules(learning_set_id):

@@ -12,8 +12,10 @@ POST_RULES = sorted(r.rule for r in APP.url_map.iter_rules() if "POST" in r.meth
 
 
 def owner_of(rule_text):
-    """Who could legitimately send this form: the entry's or pair's member, else the organiser."""
-    return "alice" if rule_text.startswith(("/journal", "/case-studies/<")) else "organiser"
+    """Who could legitimately send this form: the entry's, pair's or action point's member,
+    else the organiser."""
+    personal = ("/journal", "/case-studies/<", "/action-points/")
+    return "alice" if rule_text.startswith(personal) else "organiser"
 
 
 def test_every_post_route_is_covered():

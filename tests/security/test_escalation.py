@@ -24,6 +24,8 @@ FORGED = {"role": "organiser", "is_active": "1", "author_id": "1", "person_id": 
         ("facilitator", "/programmes/{programme}", {"name": "Renamed by a facilitator"}),
         ("facilitator", "/people/{alice}/deactivate", {}),
         ("alice", "/case-studies/{pair}/approve", {"base_revision": "1"}),
+        ("facilitator", "/action-points/{action_point}/status", {"status": "done"}),
+        ("organiser", "/action-points/{action_point}/status", {"status": "done"}),
     ],
 )
 def test_escalation_without_the_role_is_refused_and_changes_nothing(arena, who, path, fields):
@@ -35,6 +37,7 @@ def test_escalation_without_the_role_is_refused_and_changes_nothing(arena, who, 
         "meeting": world["meeting_id"],
         "set": world["learning_set_id"],
         "pair": world["pair_id"],
+        "action_point": world["action_point_id"],
     }
     client = arena.client(who)
     data = {k.format(**names): v.format(**names) for k, v in {**FORGED, **fields}.items()}
