@@ -497,6 +497,7 @@ ROUTES = {
     "/programmes/<int:programme_id>/pairs": NO_JOURNAL,
     "/programmes/<int:programme_id>/sets": NO_JOURNAL,
     "/learning-sets/<int:learning_set_id>/edit": NO_JOURNAL,
+    "/pairs/<int:pair_id>/edit": NO_JOURNAL,
     # scheduling
     "/programmes/<int:programme_id>/conference": NO_JOURNAL,
     "/programmes/<int:programme_id>/meetings": NO_JOURNAL,

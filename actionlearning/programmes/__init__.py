@@ -268,6 +268,49 @@ def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rule
         )
 
 
+def _pair_values(
+    db,
+    programme_id,
+    member_ids,
+    priority_area,
+    borough,
+    problem_statement,
+    partnering_model,
+    learning_set_id,
+    name,
+):
+    """The checks shared by creating and editing a pair: the row's values and the members,
+    or a ProgrammeError saying what is wrong."""
+    members = list(dict.fromkeys(member_ids or []))
+    if not 2 <= len(members) <= 3:
+        raise ProgrammeError("A pair has two members (three when a third partner joins).")
+    if partnering_model not in PARTNERING_MODELS:
+        raise ProgrammeError(f"Partnering model must be one of {', '.join(PARTNERING_MODELS)}.")
+    texts = (priority_area, borough, problem_statement, name)
+    if not (priority_area or "").strip() or any(has_control_characters(t) for t in texts):
+        raise ProgrammeError("A pair needs a priority area, and no control characters.")
+    if any(role_in_programme(db, m, programme_id) is None for m in members):
+        raise ProgrammeError("Every pair member must be in the programme first.")
+    if (
+        learning_set_id
+        and db.execute(
+            "SELECT 1 FROM learning_sets WHERE id = ? AND programme_id = ?",
+            [learning_set_id, programme_id],
+        ).fetchone()
+        is None
+    ):
+        raise ProgrammeError("The learning set must belong to the same programme.")
+    values = {
+        "learning_set_id": learning_set_id or None,
+        "name": name or "",
+        "borough": borough or "",
+        "priority_area": priority_area.strip(),
+        "problem_statement": problem_statement or "",
+        "partnering_model": partnering_model,
+    }
+    return values, members
+
+
 def create_pair(
     db,
     programme_id,
@@ -280,37 +323,61 @@ def create_pair(
     name="",
 ):
     """Add a pair (two or three people in the programme) and return its id."""
-    if not 2 <= len(set(member_ids)) <= 3:
-        raise ProgrammeError("A pair has two members (three when a third partner joins).")
-    if partnering_model not in PARTNERING_MODELS:
-        raise ProgrammeError(f"Partnering model must be one of {', '.join(PARTNERING_MODELS)}.")
-    texts = (priority_area, borough, problem_statement, name)
-    if not (priority_area or "").strip() or any(has_control_characters(t) for t in texts):
-        raise ProgrammeError("A pair needs a priority area, and no control characters.")
-    outsiders = [m for m in member_ids if role_in_programme(db, m, programme_id) is None]
-    if outsiders:
-        raise ProgrammeError("Every pair member must be in the programme first.")
+    values, members = _pair_values(
+        db,
+        programme_id,
+        member_ids,
+        priority_area,
+        borough,
+        problem_statement,
+        partnering_model,
+        learning_set_id,
+        name,
+    )
     with write(db):
         pair_id = (
             db["pairs"]
-            .insert(
-                {
-                    "programme_id": programme_id,
-                    "learning_set_id": learning_set_id,
-                    "name": name,
-                    "borough": borough,
-                    "priority_area": priority_area.strip(),
-                    "problem_statement": problem_statement,
-                    "partnering_model": partnering_model,
-                    "created_at": now(),
-                }
-            )
+            .insert({**values, "programme_id": programme_id, "created_at": now()})
             .last_pk
         )
-        db["pair_members"].insert_all(
-            [{"pair_id": pair_id, "person_id": m} for m in dict.fromkeys(member_ids)]
-        )
+        db["pair_members"].insert_all([{"pair_id": pair_id, "person_id": m} for m in members])
     return pair_id
+
+
+def update_pair(
+    db,
+    pair_id,
+    member_ids,
+    priority_area,
+    borough="",
+    problem_statement="",
+    partnering_model="voluntary",
+    learning_set_id=None,
+    name="",
+):
+    """Change a pair's details, set and members (checked as when it was made).
+
+    Who reads the pair's 'pair' journal entries follows pair_members, so a member taken
+    off the pair stops seeing them at once.
+    """
+    row = pair(db, pair_id)
+    if row is None:
+        raise ProgrammeError("There is no such pair.")
+    values, members = _pair_values(
+        db,
+        row["programme_id"],
+        member_ids,
+        priority_area,
+        borough,
+        problem_statement,
+        partnering_model,
+        learning_set_id,
+        name,
+    )
+    with write(db):
+        db["pairs"].update(pair_id, values)
+        db.execute("DELETE FROM pair_members WHERE pair_id = ?", [pair_id])
+        db["pair_members"].insert_all([{"pair_id": pair_id, "person_id": m} for m in members])
 
 
 SET_SIZE = (4, 8)
@@ -364,6 +431,15 @@ def pairs_for_programme(db, programme_id):
         pair["members"] = pair_members(db, pair["id"])
         pair["warnings"] = pair_warnings(db, [m["id"] for m in pair["members"]])
     return pairs
+
+
+def pair(db, pair_id):
+    """The pair's row with its member ids, or None."""
+    rows = list(db.query("SELECT * FROM pairs WHERE id = ?", [pair_id]))
+    if not rows:
+        return None
+    member_ids = db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair_id])
+    return {**rows[0], "member_ids": [m for (m,) in member_ids]}
 
 
 def pair_members(db, pair_id):

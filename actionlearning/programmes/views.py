@@ -37,6 +37,7 @@ from . import (
     learning_sets_for_programme,
     may_issue_sign_in_link,
     organisations,
+    pair,
     pair_warnings,
     pairs_for_programme,
     people_listing,
@@ -46,6 +47,7 @@ from . import (
     programme_people,
     role_in_programme,
     update_learning_set,
+    update_pair,
     update_programme,
 )
 
@@ -237,31 +239,46 @@ def pair_list(programme_id):
     row = organiser_programme(programme_id)
     form = _pair_form(db, programme_id)
     if form.validate_on_submit():
-        values = {k: getattr(form, k).data for k in ("borough", "problem_statement", "name")}
         try:
-            create_pair(
-                db,
-                programme_id,
-                form.member_ids.data,
-                form.priority_area.data,
-                partnering_model=form.partnering_model.data,
-                learning_set_id=form.learning_set_id.data or None,
-                **values,
-            )
+            create_pair(db, programme_id, **_pair_fields(form))
         except ProgrammeError as error:
-            form.member_ids.errors.append(str(error))
+            form.form_errors.append(str(error))
         else:
-            for warning in pair_warnings(db, form.member_ids.data):
-                flash(warning, "warning")
-            flash("Pair added.", "info")
-            return redirect(url_for("programmes.pair_list", programme_id=programme_id))
+            return _after_pair_saved(db, form, programme_id, "Pair added.")
     pairs = pairs_for_programme(db, programme_id)
     return render_template("programmes/pairs.html", programme=row, pairs=pairs, form=form)
 
 
-def _pair_form(db, programme_id):
-    form = PairForm()
-    people = programme_people(db, programme_id, roles=["participant"])
+@bp.route("/pairs/<int:pair_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_pair(pair_id):
+    db = get_db()
+    row = pair(db, pair_id)
+    if row is None or role_in_programme(db, current_user.id, row["programme_id"]) != "organiser":
+        abort(404)  # the same answer for "missing" and "another programme's pair"
+    form = _pair_form(db, row["programme_id"], row)
+    if form.validate_on_submit():
+        try:
+            update_pair(db, pair_id, **_pair_fields(form))
+        except ProgrammeError as error:
+            form.form_errors.append(str(error))
+        else:
+            return _after_pair_saved(db, form, row["programme_id"], "Pair saved.")
+    return render_template("programmes/pair_edit.html", pair=row, form=form)
+
+
+def _pair_form(db, programme_id, row=None):
+    data = None
+    if row is not None:
+        data = {**row, "learning_set_id": row["learning_set_id"] or 0}
+    form = PairForm(data=data)
+    # Current members stay on the list whatever their role, so saving never drops one unseen.
+    current = row["member_ids"] if row else []
+    people = [
+        p
+        for p in programme_people(db, programme_id)
+        if p["programme_role"] == "participant" or p["id"] in current
+    ]
     form.member_ids.choices = options(
         (p["id"], f"{p['name']} ({p['organisation'] or 'no organisation'})") for p in people
     )
@@ -270,6 +287,26 @@ def _pair_form(db, programme_id):
         + [(s["id"], s["name"]) for s in learning_sets_for_programme(db, programme_id)]
     )
     return form
+
+
+def _pair_fields(form):
+    """The pair form's values as create_pair and update_pair take them."""
+    values = {
+        k: getattr(form, k).data
+        for k in ("member_ids", "priority_area", "borough", "problem_statement", "name")
+    }
+    return {
+        **values,
+        "partnering_model": form.partnering_model.data,
+        "learning_set_id": form.learning_set_id.data or None,
+    }
+
+
+def _after_pair_saved(db, form, programme_id, message):
+    for warning in pair_warnings(db, form.member_ids.data):
+        flash(warning, "warning")
+    flash(message, "info")
+    return redirect(url_for("programmes.pair_list", programme_id=programme_id))
 
 
 # Learning sets
