@@ -19,6 +19,7 @@ from flask import Flask
 
 from actionlearning import auth, create_app, programmes
 from actionlearning.db import connect
+from actionlearning.programmes.pairs import create_learning_set, create_pair
 
 PASSWORD = "bench-password-123"
 SECRET_KEY = "bench-secret-key"
@@ -84,10 +85,10 @@ def programme_with_people(db, participants=8):
 
     organiser = person(0, "organiser")
     facilitator = person(0, "facilitator")
-    learning_set_id = programmes.create_learning_set(db, programme_id, "Bench set", facilitator)
+    learning_set_id = create_learning_set(db, programme_id, "Bench set", facilitator)
     people = [person(n, "participant") for n in range(participants)]
     pairs = [
-        programmes.create_pair(
+        create_pair(
             db,
             programme_id,
             people[n : n + 2],

@@ -7,6 +7,7 @@ from pathlib import Path
 from actionlearning import auth, casestudies, demo_data, programmes
 from actionlearning.casestudies import export
 from actionlearning.casestudies.workflow import approve_case_study, submit_case_study
+from actionlearning.programmes.pairs import create_pair
 
 from . import bench_app, ms, scratch_directory
 
@@ -25,7 +26,7 @@ def _programme(db, name, count):
             person = auth.create_person(db, f"{side}{n}@{name}.example.org", f"Person {side}{n}")
             programmes.add_member(db, programme_id, person, "participant")
             members.append(person)
-        pair = programmes.create_pair(db, programme_id, members, f"Priority {n}", f"Borough {n}")
+        pair = create_pair(db, programme_id, members, f"Priority {n}", f"Borough {n}")
         spec = demo_data.CASE_STUDIES[n % len(demo_data.CASE_STUDIES)]
         fields = {k: spec[k] or "Written." for k in casestudies.TEXT_FIELDS}
         fields.update(key_outcomes=spec["key_outcomes"], themes=spec["themes"])

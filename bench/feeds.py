@@ -12,6 +12,7 @@ from icalendar import Calendar, Event
 
 from actionlearning import auth, feeds, programmes, scheduling
 from actionlearning.db import write
+from actionlearning.programmes.pairs import create_learning_set, create_pair
 
 from . import (
     SECRET_KEY,
@@ -75,8 +76,8 @@ def _typical_year(db, ids):
         )
         programmes.add_member(db, programme_id, person_id, role)
         people.append(person_id)
-    set_id = programmes.create_learning_set(db, programme_id, "Second set", people[0])
-    programmes.create_pair(db, programme_id, people[1:], "Falls prevention", learning_set_id=set_id)
+    set_id = create_learning_set(db, programme_id, "Second set", people[0])
+    create_pair(db, programme_id, people[1:], "Falls prevention", learning_set_id=set_id)
     for month in range(11):
         day = datetime(2026 + (month + 9) // 12, (month + 9) % 12 + 1, 20, 10)
         scheduling.create_meeting(

@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from actionlearning import auth, create_app, programmes
 from actionlearning.db import connect
+from actionlearning.programmes.pairs import create_learning_set, create_pair
 
 PASSWORD = "correct-horse-battery"
 
@@ -111,7 +112,7 @@ def make_pair(db, programme_id, make_person, make_organisation):
                 make_person(organisation_id=make_organisation(kind="nhs")),
                 make_person(organisation_id=make_organisation(kind="local_authority")),
             ]
-        return programmes.create_pair(
+        return create_pair(
             db, programme_id, member_ids, priority_area, learning_set_id=learning_set_id, **fields
         )
 
@@ -122,7 +123,7 @@ def make_pair(db, programme_id, make_person, make_organisation):
 def make_set(db, programme_id, make_person):
     def make(name=None, facilitator_id=None, ground_rules="What is said here stays here."):
         facilitator_id = facilitator_id or make_person(role="facilitator")
-        return programmes.create_learning_set(
+        return create_learning_set(
             db, programme_id, name or f"Set {next(_counter)}", facilitator_id, ground_rules
         )
 

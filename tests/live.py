@@ -25,6 +25,7 @@ from urllib.parse import urlencode, urlsplit
 
 from actionlearning import auth, create_app, programmes
 from actionlearning.db import connect
+from actionlearning.programmes.pairs import create_learning_set, create_pair
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -308,13 +309,13 @@ def prepare_database(path, participants=8, readers=1, meetings=6):
 
         organiser = person("organiser@example.org", "Olive Organiser", "organiser")
         facilitator = person("facilitator@example.org", "Fran Facilitator", "facilitator")
-        learning_set_id = programmes.create_learning_set(db, programme_id, "Live set", facilitator)
+        learning_set_id = create_learning_set(db, programme_id, "Live set", facilitator)
         ids = [
             person(f"writer{n}@example.org", f"Writer {n}", "participant")
             for n in range(participants)
         ]
         for first in range(0, participants - 1, 2):
-            programmes.create_pair(
+            create_pair(
                 db,
                 programme_id,
                 ids[first : first + 2],

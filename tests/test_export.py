@@ -19,6 +19,7 @@ from actionlearning.casestudies.workflow import (
     reopen_case_study,
     submit_case_study,
 )
+from actionlearning.programmes.pairs import PARTNERING_MODELS, create_pair
 from tests.conftest import sign_in
 
 QUESTIONS = [
@@ -175,7 +176,7 @@ def test_case_study_file_front_matter_parses(exported, db, tricky_pair):
     assert meta["priority_area"] == next(
         p["priority_area"] for p in demo_data.PAIRS if p["key"] == "physical-activity"
     )
-    assert meta["partnering_model"] in programmes.PARTNERING_MODELS
+    assert meta["partnering_model"] in PARTNERING_MODELS
     assert len(meta["pair_members"]) == 2
     assert meta["organisations"] == ["Newham Primary Care Trust", "London Borough of Newham"]
     assert meta["themes"] == sorted(meta["themes"]) and meta["themes"]
@@ -326,7 +327,7 @@ def test_programme_filter_leaves_out_other_programmes(db, demo_ids, make_pair, t
         "SELECT id FROM people WHERE role = 'participant' ORDER BY id DESC"
     ).fetchone()[0]
     programmes.add_member(db, other, partner, "participant")
-    pair = programmes.create_pair(db, other, [member, partner], "Other priority", "Elsewhere")
+    pair = create_pair(db, other, [member, partner], "Other priority", "Elsewhere")
     casestudies.save_case_study(db, pair, member, 0, {"title": "ELSEWHERE-STUDY"})
 
     result = export.write_export(db, str(tmp_path), demo_ids["programme"], "all")
@@ -404,7 +405,7 @@ def test_cli_export_shows_progress_for_large_programmes(
 ):
     for n in range(21):
         members = [make_person(password=None), make_person(password=None)]
-        pair = programmes.create_pair(db, programme_id, members, f"Priority {n}")
+        pair = create_pair(db, programme_id, members, f"Priority {n}")
         casestudies.save_case_study(db, pair, members[0], 0, {"title": f"Study {n}"})
 
     result = runner.invoke(

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from actionlearning import journal, programmes
+from actionlearning.programmes.pairs import create_learning_set, create_pair, pair, update_pair
 from actionlearning.text import CONTROL_CHARACTER_MESSAGE
 
 from .conftest import csrf_token, sign_in
@@ -32,7 +33,7 @@ def pair_state(db, pair_id):
 
 def edit(client, db, pair_id, **changes):
     """Send the edit form as a browser would: the pre-filled values, with some changed."""
-    row = programmes.pair(db, pair_id)
+    row = pair(db, pair_id)
     data = {
         "member_ids": row["member_ids"],
         "priority_area": row["priority_area"],
@@ -58,7 +59,7 @@ def test_pair_edit_form_is_prefilled(client, login, db, organiser, pair_id):
         r'value="(\d+)"',
         page,
     )
-    assert sorted(map(int, checked)) == sorted(programmes.pair(db, pair_id)["member_ids"])
+    assert sorted(map(int, checked)) == sorted(pair(db, pair_id)["member_ids"])
 
 
 def test_pairs_page_links_each_pair_to_its_edit_form(
@@ -75,7 +76,7 @@ def test_pair_edit_rewords_priority_adds_third_partner_and_moves_set(
     client, login, db, organiser, programme_id, pair_id, make_person, make_set
 ):
     third, learning_set = make_person(), make_set()
-    members = programmes.pair(db, pair_id)["member_ids"]
+    members = pair(db, pair_id)["member_ids"]
     login(organiser)
 
     response = edit(
@@ -88,7 +89,7 @@ def test_pair_edit_rewords_priority_adds_third_partner_and_moves_set(
     )
 
     assert response.headers["Location"] == f"/programmes/{programme_id}/pairs"
-    row = programmes.pair(db, pair_id)
+    row = pair(db, pair_id)
     assert (row["priority_area"], row["learning_set_id"]) == ("Discharge to assess", learning_set)
     assert sorted(row["member_ids"]) == sorted([*members, third])
 
@@ -99,7 +100,7 @@ def test_pair_edit_with_one_member_shows_message_and_changes_nothing(
     login(organiser)
     before = pair_state(db, pair_id)
 
-    response = edit(client, db, pair_id, member_ids=[programmes.pair(db, pair_id)["member_ids"][0]])
+    response = edit(client, db, pair_id, member_ids=[pair(db, pair_id)["member_ids"][0]])
 
     assert response.status_code == 200
     assert "A pair has two members" in response.get_data(as_text=True)
@@ -121,32 +122,32 @@ def test_pair_edit_with_control_characters_in_priority_area_changes_nothing(
 
 def test_update_pair_refuses_control_characters_in_priority_area(db, pair_id):
     before = pair_state(db, pair_id)
-    members = programmes.pair(db, pair_id)["member_ids"]
+    members = pair(db, pair_id)["member_ids"]
 
     with pytest.raises(programmes.ProgrammeError, match="no control characters"):
-        programmes.update_pair(db, pair_id, members, "Discharge\x1b[31m")
+        update_pair(db, pair_id, members, "Discharge\x1b[31m")
 
     assert pair_state(db, pair_id) == before
 
 
 def test_update_pair_refuses_member_outside_programme(db, pair_id, make_person):
     before = pair_state(db, pair_id)
-    members = programmes.pair(db, pair_id)["member_ids"]
+    members = pair(db, pair_id)["member_ids"]
 
     with pytest.raises(programmes.ProgrammeError, match="must be in the programme"):
-        programmes.update_pair(db, pair_id, [*members, make_person(programme=None)], "Stroke")
+        update_pair(db, pair_id, [*members, make_person(programme=None)], "Stroke")
 
     assert pair_state(db, pair_id) == before
 
 
 def test_update_pair_refuses_another_programmes_learning_set(db, pair_id, make_person):
     other = programmes.create_programme(db, "Other borough", "2026-09-01", "2027-08-31")
-    other_set = programmes.create_learning_set(db, other, "Their set")
+    other_set = create_learning_set(db, other, "Their set")
     before = pair_state(db, pair_id)
-    members = programmes.pair(db, pair_id)["member_ids"]
+    members = pair(db, pair_id)["member_ids"]
 
     with pytest.raises(programmes.ProgrammeError, match="same programme"):
-        programmes.update_pair(db, pair_id, members, "Stroke", learning_set_id=other_set)
+        update_pair(db, pair_id, members, "Stroke", learning_set_id=other_set)
 
     assert pair_state(db, pair_id) == before
 
@@ -154,7 +155,7 @@ def test_update_pair_refuses_another_programmes_learning_set(db, pair_id, make_p
 def test_pair_edit_without_csrf_token_changes_nothing(client, login, db, organiser, pair_id):
     login(organiser)
     before = pair_state(db, pair_id)
-    members = programmes.pair(db, pair_id)["member_ids"]
+    members = pair(db, pair_id)["member_ids"]
 
     response = client.post(
         f"/pairs/{pair_id}/edit",
@@ -209,7 +210,7 @@ def test_member_taken_off_pair_stops_seeing_its_pair_entry_at_once(
     app, client, login, db, organiser, programme_id, make_person
 ):
     author, partner, newcomer = make_person(), make_person(), make_person()
-    pair_id = programmes.create_pair(db, programme_id, [author, partner], "Stroke")
+    pair_id = create_pair(db, programme_id, [author, partner], "Stroke")
     entry_id = journal.create_entry(
         db, author, programme_id, title="For my partner", body="Notes", visibility="pair"
     )

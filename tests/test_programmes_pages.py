@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 
 from actionlearning import auth, programmes, scheduling
+from actionlearning.programmes.pairs import create_pair, learning_set_warnings
 from actionlearning.scheduling import records
 
 from .conftest import csrf_token
@@ -134,7 +135,7 @@ def test_pair_member_outside_programme_is_refused(db, programme_id, make_person)
     outsider = make_person(programme=None)
 
     with pytest.raises(programmes.ProgrammeError, match="must be in the programme"):
-        programmes.create_pair(db, programme_id, [make_person(), outsider], "Stroke")
+        create_pair(db, programme_id, [make_person(), outsider], "Stroke")
 
     assert db["pairs"].count == 0
 
@@ -143,7 +144,7 @@ def test_set_outside_four_to_eight_members_is_warned(db, make_set, make_pair):
     set_id = make_set()
     make_pair(learning_set_id=set_id)
 
-    warnings = programmes.learning_set_warnings(db, set_id)
+    warnings = learning_set_warnings(db, set_id)
 
     assert warnings == ["The set has 2 members; a set works best with 4 to 8."]
 

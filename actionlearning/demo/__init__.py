@@ -9,6 +9,7 @@ import os
 import secrets
 
 from .. import auth, demo_data, programmes
+from ..programmes.pairs import create_learning_set, create_pair
 from . import casestudies as casestudies_demo
 from . import journal as journal_demo
 from . import schedule as schedule_demo
@@ -57,7 +58,7 @@ def _load_people_and_pairs(db, password):
     organiser_id = add_person(data.ORGANISER, "organiser")
     facilitator_ids = [add_person(f, "facilitator") for f in data.FACILITATORS]
     set_ids = [
-        programmes.create_learning_set(
+        create_learning_set(
             db, programme_id, s["name"], facilitator_ids[s["facilitator"]], s["ground_rules"]
         )
         for s in data.LEARNING_SETS
@@ -65,7 +66,7 @@ def _load_people_and_pairs(db, password):
     pair_ids, pair_members = {}, {}
     for pair in data.PAIRS:
         member_ids = [add_person(m, "participant") for m in pair["members"]]
-        pair_ids[pair["key"]] = programmes.create_pair(
+        pair_ids[pair["key"]] = create_pair(
             db,
             programme_id,
             member_ids,

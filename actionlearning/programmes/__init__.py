@@ -1,11 +1,13 @@
-"""Programmes, organisations and people: who is in which programme, in which role."""
+"""Programmes, organisations and people: who is in which programme, in which role.
+
+Pairs and learning sets are in pairs.py."""
 
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import auth
 from ..db import now, write
-from ..text import has_control_characters, render_markdown
+from ..text import has_control_characters
 
 ORGANISATION_KINDS = {
     "nhs": "NHS",
@@ -243,265 +245,6 @@ def invite_person(db, programme_id, email, name, role, organisation_id, invited_
     return auth.create_account_link(db, person_id, "invite", invited_by)
 
 
-PARTNERING_MODELS = ("individual", "voluntary", "structural", "mandated")
-
-
-def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rules=""):
-    """Add a learning set to a programme and return its id."""
-    if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
-        raise ProgrammeError("A set needs a name, and no control characters in its text.")
-    _check_facilitator(db, programme_id, facilitator_id)
-    with write(db):
-        return (
-            db["learning_sets"]
-            .insert(
-                {
-                    "programme_id": programme_id,
-                    "name": name.strip(),
-                    "facilitator_id": facilitator_id,
-                    "ground_rules": ground_rules,
-                    "ground_rules_html": render_markdown(ground_rules),
-                    "created_at": now(),
-                }
-            )
-            .last_pk
-        )
-
-
-def _pair_values(
-    db,
-    programme_id,
-    member_ids,
-    priority_area,
-    borough,
-    problem_statement,
-    partnering_model,
-    learning_set_id,
-    name,
-):
-    """The checks shared by creating and editing a pair: the row's values and the members,
-    or a ProgrammeError saying what is wrong."""
-    members = list(dict.fromkeys(member_ids or []))
-    if not 2 <= len(members) <= 3:
-        raise ProgrammeError("A pair has two members (three when a third partner joins).")
-    if partnering_model not in PARTNERING_MODELS:
-        raise ProgrammeError(f"Partnering model must be one of {', '.join(PARTNERING_MODELS)}.")
-    texts = (priority_area, borough, problem_statement, name)
-    if not (priority_area or "").strip() or any(has_control_characters(t) for t in texts):
-        raise ProgrammeError("A pair needs a priority area, and no control characters.")
-    if any(role_in_programme(db, m, programme_id) is None for m in members):
-        raise ProgrammeError("Every pair member must be in the programme first.")
-    if (
-        learning_set_id
-        and db.execute(
-            "SELECT 1 FROM learning_sets WHERE id = ? AND programme_id = ?",
-            [learning_set_id, programme_id],
-        ).fetchone()
-        is None
-    ):
-        raise ProgrammeError("The learning set must belong to the same programme.")
-    values = {
-        "learning_set_id": learning_set_id or None,
-        "name": name or "",
-        "borough": borough or "",
-        "priority_area": priority_area.strip(),
-        "problem_statement": problem_statement or "",
-        "partnering_model": partnering_model,
-    }
-    return values, members
-
-
-def create_pair(
-    db,
-    programme_id,
-    member_ids,
-    priority_area,
-    borough="",
-    problem_statement="",
-    partnering_model="voluntary",
-    learning_set_id=None,
-    name="",
-):
-    """Add a pair (two or three people in the programme) and return its id."""
-    values, members = _pair_values(
-        db,
-        programme_id,
-        member_ids,
-        priority_area,
-        borough,
-        problem_statement,
-        partnering_model,
-        learning_set_id,
-        name,
-    )
-    with write(db):
-        pair_id = (
-            db["pairs"]
-            .insert({**values, "programme_id": programme_id, "created_at": now()})
-            .last_pk
-        )
-        db["pair_members"].insert_all([{"pair_id": pair_id, "person_id": m} for m in members])
-    return pair_id
-
-
-def update_pair(
-    db,
-    pair_id,
-    member_ids,
-    priority_area,
-    borough="",
-    problem_statement="",
-    partnering_model="voluntary",
-    learning_set_id=None,
-    name="",
-):
-    """Change a pair's details, set and members (checked as when it was made).
-
-    Who reads the pair's 'pair' journal entries follows pair_members, so a member taken
-    off the pair stops seeing them at once.
-    """
-    row = pair(db, pair_id)
-    if row is None:
-        raise ProgrammeError("There is no such pair.")
-    values, members = _pair_values(
-        db,
-        row["programme_id"],
-        member_ids,
-        priority_area,
-        borough,
-        problem_statement,
-        partnering_model,
-        learning_set_id,
-        name,
-    )
-    with write(db):
-        db["pairs"].update(pair_id, values)
-        db.execute("DELETE FROM pair_members WHERE pair_id = ?", [pair_id])
-        db["pair_members"].insert_all([{"pair_id": pair_id, "person_id": m} for m in members])
-
-
-SET_SIZE = (4, 8)
-# New sets start from these; confidentiality comes first.
-DEFAULT_GROUND_RULES = (
-    "- **What is said in the set stays in the set.**\n"
-    "- One person speaks at a time; the presenter owns the issue and the actions.\n"
-    "- Questions first, advice only when asked.\n"
-    "- We arrive on time and tell the facilitator in advance if we cannot come."
-)
-# members: two to four pairs
-
-
-def pair_warnings(db, member_ids):
-    """Warnings (not refusals) about who is in a pair: partners are normally from
-    different agencies."""
-    ids = list(dict.fromkeys(member_ids))
-    if not ids:
-        return []
-    rows = list(
-        db.query(
-            f"""SELECT p.name, o.id AS organisation_id, o.name AS organisation, o.kind
-            FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-            WHERE p.id IN ({", ".join("?" for _ in ids)})""",
-            ids,
-        )
-    )
-    warnings = []
-    organisations_seen = [r["organisation_id"] for r in rows if r["organisation_id"]]
-    if len(organisations_seen) != len(set(organisations_seen)):
-        warnings.append("Two partners work for the same organisation.")
-    kinds = {r["kind"] for r in rows}
-    if len(rows) > 1 and len(kinds) == 1 and None not in kinds:
-        warnings.append(
-            f"Every partner is from the same kind of agency ({ORGANISATION_KINDS[kinds.pop()]})."
-        )
-    return warnings
-
-
-def pairs_for_programme(db, programme_id):
-    """The programme's pairs with members, set and warnings, by borough."""
-    pairs = list(
-        db.query(
-            """SELECT p.*, s.name AS learning_set_name FROM pairs p
-            LEFT JOIN learning_sets s ON s.id = p.learning_set_id
-            WHERE p.programme_id = ? ORDER BY p.borough, p.priority_area""",
-            [programme_id],
-        )
-    )
-    for pair in pairs:
-        pair["members"] = pair_members(db, pair["id"])
-        pair["warnings"] = pair_warnings(db, [m["id"] for m in pair["members"]])
-    return pairs
-
-
-def pair(db, pair_id):
-    """The pair's row with its member ids, or None."""
-    rows = list(db.query("SELECT * FROM pairs WHERE id = ?", [pair_id]))
-    if not rows:
-        return None
-    member_ids = db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair_id])
-    return {**rows[0], "member_ids": [m for (m,) in member_ids]}
-
-
-def pair_members(db, pair_id):
-    return list(
-        db.query(
-            """SELECT p.id, p.name, o.name AS organisation FROM pair_members pm
-            JOIN people p ON p.id = pm.person_id
-            LEFT JOIN organisations o ON o.id = p.organisation_id
-            WHERE pm.pair_id = ? ORDER BY p.name""",
-            [pair_id],
-        )
-    )
-
-
-def learning_set(db, learning_set_id):
-    rows = list(
-        db.query(
-            """SELECT s.*, f.name AS facilitator_name FROM learning_sets s
-            LEFT JOIN people f ON f.id = s.facilitator_id WHERE s.id = ?""",
-            [learning_set_id],
-        )
-    )
-    return rows[0] if rows else None
-
-
-def learning_set_warnings(db, learning_set_id):
-    """Warnings about a set's size and facilitator."""
-    row = learning_set(db, learning_set_id)
-    members = db.execute(
-        """SELECT count(DISTINCT pm.person_id) FROM pair_members pm
-        JOIN pairs p ON p.id = pm.pair_id WHERE p.learning_set_id = ?""",
-        [learning_set_id],
-    ).fetchone()[0]
-    low, high = SET_SIZE
-    warnings = []
-    if not low <= members <= high:
-        warnings.append(f"The set has {members} members; a set works best with {low} to {high}.")
-    if not row["facilitator_id"]:
-        warnings.append("The set has no facilitator yet.")
-    return warnings
-
-
-def learning_sets_for_programme(db, programme_id):
-    """The programme's sets with facilitator, pairs, member count and warnings."""
-    sets = list(
-        db.query(
-            """SELECT s.*, f.name AS facilitator_name,
-              (SELECT count(DISTINCT pm.person_id) FROM pair_members pm
-               JOIN pairs p ON p.id = pm.pair_id WHERE p.learning_set_id = s.id) AS member_count
-            FROM learning_sets s LEFT JOIN people f ON f.id = s.facilitator_id
-            WHERE s.programme_id = ? ORDER BY s.name""",
-            [programme_id],
-        )
-    )
-    for row in sets:
-        row["pairs"] = list(
-            db.query("SELECT * FROM pairs WHERE learning_set_id = ? ORDER BY borough", [row["id"]])
-        )
-        row["warnings"] = learning_set_warnings(db, row["id"])
-    return sets
-
-
 def programme_people(db, programme_id, roles=None):
     """People in a programme (optionally only some roles), by name."""
     sql = """SELECT p.*, m.role AS programme_role, o.name AS organisation FROM people p
@@ -512,47 +255,6 @@ def programme_people(db, programme_id, roles=None):
         sql += f" WHERE m.role IN ({', '.join('?' for _ in roles)})"
         params += list(roles)
     return list(db.query(sql + " ORDER BY p.name", params))
-
-
-def update_learning_set(db, learning_set_id, name, facilitator_id, ground_rules, pair_ids):
-    """Rename a set, change its facilitator and ground rules, and choose its pairs."""
-    row = learning_set(db, learning_set_id)
-    if row is None:
-        raise ProgrammeError("There is no such learning set.")
-    if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
-        raise ProgrammeError("A set needs a name, and no control characters in its text.")
-    _check_facilitator(db, row["programme_id"], facilitator_id)
-    owned = {
-        r[0]
-        for r in db.execute("SELECT id FROM pairs WHERE programme_id = ?", [row["programme_id"]])
-    }
-    if set(pair_ids) - owned:
-        raise ProgrammeError("Every pair in the set must belong to the same programme.")
-    with write(db):
-        db["learning_sets"].update(
-            learning_set_id,
-            {
-                "name": name.strip(),
-                "facilitator_id": facilitator_id or None,
-                "ground_rules": ground_rules or "",
-                "ground_rules_html": render_markdown(ground_rules),
-            },
-        )
-        db.execute(
-            "UPDATE pairs SET learning_set_id = NULL WHERE learning_set_id = ?", [learning_set_id]
-        )
-        for pair_id in pair_ids:
-            db.execute(
-                "UPDATE pairs SET learning_set_id = ? WHERE id = ?", [learning_set_id, pair_id]
-            )
-
-
-def _check_facilitator(db, programme_id, facilitator_id):
-    if facilitator_id and role_in_programme(db, facilitator_id, programme_id) not in (
-        "facilitator",
-        "organiser",
-    ):
-        raise ProgrammeError("The facilitator must be a facilitator in this programme.")
 
 
 def programme_overview(db, person_id):
@@ -576,5 +278,7 @@ def programme_overview(db, person_id):
     )
 
 
-# The blueprint's views live in views.py; they import from here, so they come last.
+# The blueprint's views live in views.py and pair_views.py; they import from here, so they
+# come last. pair_views adds the pair and learning-set pages to the same blueprint.
+from . import pair_views  # noqa: E402,F401
 from .views import bp  # noqa: E402,F401

@@ -12,7 +12,8 @@ import re
 from .. import auth
 from ..db import now, write
 from ..text import has_control_characters, render_markdown
-from . import DEFAULT_GROUND_RULES, ORGANISATION_KINDS, PARTNERING_MODELS, programme
+from . import ORGANISATION_KINDS, programme
+from .pairs import DEFAULT_GROUND_RULES, PARTNERING_MODELS
 
 REQUIRED_COLUMNS = ("email", "name", "role")
 OPTIONAL_COLUMNS = (

@@ -1,5 +1,6 @@
 """Pages: each role's home, and the organiser's set-up pages for programmes, organisations,
-people, pairs, sets and the spreadsheet import."""
+people and the spreadsheet import. Pair and learning-set pages are in pair_views.py, on the
+same blueprint."""
 
 from datetime import date
 
@@ -22,32 +23,20 @@ from .. import auth, journal, scheduling
 from ..db import get_db
 from ..security import Form, render_error
 from . import (
-    DEFAULT_GROUND_RULES,
     ORGANISATION_KINDS,
-    PARTNERING_MODELS,
     ProgrammeError,
     add_member,
-    create_learning_set,
     create_organisation,
-    create_pair,
     create_programme,
     importer,
     invite_person,
-    learning_set,
-    learning_sets_for_programme,
     may_issue_sign_in_link,
     organisations,
-    pair,
-    pair_warnings,
-    pairs_for_programme,
     people_listing,
     person_for_organiser,
     programme,
     programme_overview,
-    programme_people,
     role_in_programme,
-    update_learning_set,
-    update_pair,
     update_programme,
 )
 
@@ -87,27 +76,6 @@ class ProgrammeForm(Form):
 class OrganisationForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=options(ORGANISATION_KINDS.items()))
-
-
-class PairForm(Form):
-    member_ids = CheckboxesField("Members (two, or three with a third partner)", coerce=int)
-    priority_area = StringField("Priority area", validators=[DataRequired(), Length(max=300)])
-    borough = StringField("Borough", validators=[Length(max=120)])
-    name = StringField("Label (optional, used by the spreadsheet import)", [Length(max=120)])
-    problem_statement = TextAreaField("Problem statement", validators=[Length(max=5000)])
-    partnering_model = SelectField(
-        "Partnering model", choices=options((m, m.capitalize()) for m in PARTNERING_MODELS)
-    )
-    learning_set_id = SelectField("Learning set", coerce=int)
-
-
-class LearningSetForm(Form):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    facilitator_id = SelectField("Facilitator", coerce=int)
-    pair_ids = CheckboxesField("Pairs", coerce=int)
-    ground_rules = TextAreaField(
-        "Ground rules (Markdown; confidentiality first)", validators=[Length(max=5000)]
-    )
 
 
 class ImportForm(Form):
@@ -227,163 +195,6 @@ def organisation_list():
         kinds=ORGANISATION_KINDS,
         form=form,
     )
-
-
-# Pairs
-
-
-@bp.route("/programmes/<int:programme_id>/pairs", methods=["GET", "POST"])
-@auth.organiser_required
-def pair_list(programme_id):
-    db = get_db()
-    row = organiser_programme(programme_id)
-    form = _pair_form(db, programme_id)
-    if form.validate_on_submit():
-        try:
-            create_pair(db, programme_id, **_pair_fields(form))
-        except ProgrammeError as error:
-            form.form_errors.append(str(error))
-        else:
-            return _after_pair_saved(db, form, programme_id, "Pair added.")
-    pairs = pairs_for_programme(db, programme_id)
-    return render_template("programmes/pairs.html", programme=row, pairs=pairs, form=form)
-
-
-@bp.route("/pairs/<int:pair_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_pair(pair_id):
-    db = get_db()
-    row = pair(db, pair_id)
-    if row is None or role_in_programme(db, current_user.id, row["programme_id"]) != "organiser":
-        abort(404)  # the same answer for "missing" and "another programme's pair"
-    form = _pair_form(db, row["programme_id"], row)
-    if form.validate_on_submit():
-        try:
-            update_pair(db, pair_id, **_pair_fields(form))
-        except ProgrammeError as error:
-            form.form_errors.append(str(error))
-        else:
-            return _after_pair_saved(db, form, row["programme_id"], "Pair saved.")
-    return render_template("programmes/pair_edit.html", pair=row, form=form)
-
-
-def _pair_form(db, programme_id, row=None):
-    data = None
-    if row is not None:
-        data = {**row, "learning_set_id": row["learning_set_id"] or 0}
-    form = PairForm(data=data)
-    # Current members stay on the list whatever their role, so saving never drops one unseen.
-    current = row["member_ids"] if row else []
-    people = [
-        p
-        for p in programme_people(db, programme_id)
-        if p["programme_role"] == "participant" or p["id"] in current
-    ]
-    form.member_ids.choices = options(
-        (p["id"], f"{p['name']} ({p['organisation'] or 'no organisation'})") for p in people
-    )
-    form.learning_set_id.choices = options(
-        [(0, "(not yet in a set)")]
-        + [(s["id"], s["name"]) for s in learning_sets_for_programme(db, programme_id)]
-    )
-    return form
-
-
-def _pair_fields(form):
-    """The pair form's values as create_pair and update_pair take them."""
-    values = {
-        k: getattr(form, k).data
-        for k in ("member_ids", "priority_area", "borough", "problem_statement", "name")
-    }
-    return {
-        **values,
-        "partnering_model": form.partnering_model.data,
-        "learning_set_id": form.learning_set_id.data or None,
-    }
-
-
-def _after_pair_saved(db, form, programme_id, message):
-    for warning in pair_warnings(db, form.member_ids.data):
-        flash(warning, "warning")
-    flash(message, "info")
-    return redirect(url_for("programmes.pair_list", programme_id=programme_id))
-
-
-# Learning sets
-
-
-@bp.route("/programmes/<int:programme_id>/sets", methods=["GET", "POST"])
-@auth.organiser_required
-def learning_set_list(programme_id):
-    db = get_db()
-    row = organiser_programme(programme_id)
-    form = _learning_set_form(db, programme_id)
-    if form.validate_on_submit():
-        try:
-            new_id = create_learning_set(
-                db, programme_id, form.name.data, form.facilitator_id.data or None, ""
-            )
-            update_learning_set(db, new_id, *_set_values(form))
-        except ProgrammeError as error:
-            form.name.errors.append(str(error))
-        else:
-            return _after_set_saved(db, new_id, programme_id)
-    sets = learning_sets_for_programme(db, programme_id)
-    return render_template("programmes/sets.html", programme=row, sets=sets, form=form)
-
-
-@bp.route("/learning-sets/<int:learning_set_id>/edit", methods=["GET", "POST"])
-@auth.organiser_required
-def edit_learning_set(learning_set_id):
-    db = get_db()
-    row = learning_set(db, learning_set_id) or abort(404)
-    organiser_programme(row["programme_id"])
-    form = _learning_set_form(db, row["programme_id"], row)
-    if form.validate_on_submit():
-        try:
-            update_learning_set(db, learning_set_id, *_set_values(form))
-        except ProgrammeError as error:
-            form.name.errors.append(str(error))
-        else:
-            return _after_set_saved(db, learning_set_id, row["programme_id"])
-    return render_template("programmes/set_edit.html", learning_set=row, form=form)
-
-
-def _learning_set_form(db, programme_id, row=None):
-    data = None
-    if row is not None:
-        pairs = db.query("SELECT id FROM pairs WHERE learning_set_id = ?", [row["id"]])
-        data = {**row, "pair_ids": [p["id"] for p in pairs]}
-    form = LearningSetForm(data=data)
-    facilitators = programme_people(db, programme_id, roles=["facilitator", "organiser"])
-    form.facilitator_id.choices = options(
-        [(0, "(none yet)")] + [(p["id"], p["name"]) for p in facilitators]
-    )
-    form.pair_ids.choices = options(
-        (p["id"], f"{p['borough'] or 'No borough'}: {p['priority_area']}")
-        for p in pairs_for_programme(db, programme_id)
-    )
-    if row is None and not form.ground_rules.data:
-        form.ground_rules.data = DEFAULT_GROUND_RULES
-    return form
-
-
-def _set_values(form):
-    return (
-        form.name.data,
-        form.facilitator_id.data or None,
-        form.ground_rules.data,
-        form.pair_ids.data or [],
-    )
-
-
-def _after_set_saved(db, learning_set_id, programme_id):
-    from . import learning_set_warnings
-
-    for warning in learning_set_warnings(db, learning_set_id):
-        flash(warning, "warning")
-    flash("Learning set saved.", "info")
-    return redirect(url_for("programmes.learning_set_list", programme_id=programme_id))
 
 
 # Spreadsheet import

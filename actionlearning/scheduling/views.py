@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import programmes, scheduling
 from ..db import get_db
+from ..programmes.pairs import learning_set
 from ..security import Form
 from . import SchedulingError, records, series, to_local
 
@@ -132,7 +133,7 @@ def _managed_meeting(meeting_id):
 
 def _managed_set(learning_set_id):
     db = get_db()
-    row = programmes.learning_set(db, learning_set_id)
+    row = learning_set(db, learning_set_id)
     if row is None:
         abort(404)
     if not scheduling.can_manage_learning_set(db, current_user.id, learning_set_id):
@@ -302,7 +303,7 @@ def update_own_action_point(action_point_id):
 @login_required
 def ground_rules(learning_set_id):
     db = get_db()
-    row = programmes.learning_set(db, learning_set_id)
+    row = learning_set(db, learning_set_id)
     if row is None or current_user.id not in scheduling.set_member_ids(db, learning_set_id):
         abort(404)
     if request.method == "POST":

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from actionlearning import auth, programmes, scheduling
+from actionlearning.programmes.pairs import create_learning_set, create_pair
 
 from .conftest import CHROMIUM_ARGS, PASSWORD, sign_in
 
@@ -108,11 +109,11 @@ def cohort(db, tag, programme_id):
         person("participant", name)
         for name in ("Priya Participant", "Paul Partner", "Quentin Other", "Rosa Other")
     ]
-    set_id = programmes.create_learning_set(
+    set_id = create_learning_set(
         db, programme_id, f"Riverside set {tag}", facilitator, "What is said here stays here."
     )
     pairs = [
-        programmes.create_pair(
+        create_pair(
             db,
             programme_id,
             [members[i][0], members[i + 1][0]],

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from actionlearning import auth, programmes, scheduling
+from actionlearning.programmes.pairs import create_learning_set, create_pair
 
 from .conftest import PASSWORD, sign_in
 
@@ -35,7 +36,7 @@ def build_set(db, tag, programme_id=None):
         return person_id
 
     facilitator = person("facilitator", 1)
-    set_id = programmes.create_learning_set(
+    set_id = create_learning_set(
         db,
         programme_id,
         f"Set {tag}",
@@ -44,7 +45,7 @@ def build_set(db, tag, programme_id=None):
     )
     members = [person("participant", n) for n in range(1, 5)]
     for pair in (members[:2], members[2:]):
-        programmes.create_pair(db, programme_id, pair, "Discharge", learning_set_id=set_id)
+        create_pair(db, programme_id, pair, "Discharge", learning_set_id=set_id)
     meeting_id = scheduling.create_meeting(
         db,
         programme_id,

@@ -12,6 +12,7 @@ import pytest
 
 from actionlearning import auth, casestudies, create_app, journal, programmes, scheduling
 from actionlearning.db import connect
+from actionlearning.programmes.pairs import create_learning_set, create_pair
 from actionlearning.scheduling import records
 from tests.conftest import _password_hash, sign_in
 
@@ -54,17 +55,17 @@ def build_world(db):
             "otto", "Otto Other-Organiser", "organiser", programme=other_programme
         ),
     }
-    learning_set = programmes.create_learning_set(
+    learning_set = create_learning_set(
         db, programme_id, "Thames set", people["facilitator"], "What is said here stays here."
     )
-    pair = programmes.create_pair(
+    pair = create_pair(
         db,
         programme_id,
         [people["alice"], people["bob"]],
         "Discharge from hospital",
         learning_set_id=learning_set,
     )
-    other_pair = programmes.create_pair(
+    other_pair = create_pair(
         db,
         programme_id,
         [people["carol"], people["dan"]],
