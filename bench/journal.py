@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from flask import Flask
 
 from actionlearning import journal
+from actionlearning.journal.entries import create_entry
 
 from . import (
     CSRF_PATTERN,
@@ -214,7 +215,7 @@ def http_rows():
         ids = programme_with_people(db, participants=8)
         reader = ids["participant_ids"][0]
         for n in range(journal.PAGE_SIZE):
-            journal.create_entry(
+            create_entry(
                 db,
                 reader,
                 ids["programme_id"],
@@ -271,7 +272,7 @@ def save_rows():
         numbers = count()
 
         def save():
-            journal.create_entry(
+            create_entry(
                 db,
                 ids["participant_ids"][0],
                 ids["programme_id"],
@@ -306,7 +307,7 @@ def client_rows():
         ids = programme_with_people(db, participants=8)
         people = ids["participant_ids"]
         for n in range(ENTRIES):
-            journal.create_entry(
+            create_entry(
                 db,
                 people[n % len(people)],
                 ids["programme_id"],

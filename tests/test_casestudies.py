@@ -4,13 +4,14 @@ import re
 
 import pytest
 
-from actionlearning import casestudies, journal
+from actionlearning import casestudies
 from actionlearning.casestudies.workflow import (
     approve_case_study,
     reopen_case_study,
     return_case_study,
     submit_case_study,
 )
+from actionlearning.journal.entries import create_entry
 from tests.conftest import csrf_token, sign_in
 
 SECRET = "UNCONSENTED-REFLECTION-7731"
@@ -51,7 +52,7 @@ def world(db, make_person, make_organisation, make_set, make_pair):
 
 
 def entry(db, author, consent, visibility="pair", section="learning", body=QUOTABLE):
-    return journal.create_entry(
+    return create_entry(
         db,
         author,
         title=f"Reflection ({visibility}, consent {consent})",

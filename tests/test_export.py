@@ -12,13 +12,14 @@ import markdown
 import pytest
 import yaml
 
-from actionlearning import casestudies, demo, demo_data, journal, programmes
+from actionlearning import casestudies, demo, demo_data, programmes
 from actionlearning.casestudies import export
 from actionlearning.casestudies.workflow import (
     approve_case_study,
     reopen_case_study,
     submit_case_study,
 )
+from actionlearning.journal.entries import create_entry
 from actionlearning.programmes.pairs import PARTNERING_MODELS, create_pair
 from tests.conftest import sign_in
 
@@ -126,7 +127,7 @@ def tricky_pair(db, demo_ids):
         )
     ]
     for author, consent, body in ((first, True, QUOTABLE), (second, False, SECRET)):
-        journal.create_entry(
+        create_entry(
             db,
             author,
             title=f"Entry, consent {consent}",

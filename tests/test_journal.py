@@ -9,6 +9,7 @@ import pytest
 
 from actionlearning import journal
 from actionlearning.db import write
+from actionlearning.journal.entries import add_response, create_entry, delete_entry, update_entry
 from actionlearning.journal.export import journal_markdown, own_journal
 from actionlearning.journal.search import SEARCH_LIMIT, search_entries
 from tests.conftest import csrf_token
@@ -19,7 +20,7 @@ def make_entry(db):
     """make_entry(author_id, **fields) saves an entry through the domain function."""
 
     def make(author_id, title="An entry", body="Some thoughts.", **fields):
-        return journal.create_entry(db, author_id, title=title, body=body, **fields)
+        return create_entry(db, author_id, title=title, body=body, **fields)
 
     return make
 
@@ -133,7 +134,7 @@ def test_entry_bad_input_refused_and_nothing_saved(db, make_person, fields, mess
     author = make_person()
 
     with pytest.raises(journal.JournalError) as error:
-        journal.create_entry(db, author, **({"title": "T", "body": "B"} | fields))
+        create_entry(db, author, **({"title": "T", "body": "B"} | fields))
 
     assert message in str(error.value)
     assert db["journal_entries"].count == 0
@@ -143,7 +144,7 @@ def test_entry_with_pair_visibility_refused_without_a_pair(db, make_person):
     author = make_person()
 
     with pytest.raises(journal.JournalError) as error:
-        journal.create_entry(db, author, title="T", body="B", visibility="pair")
+        create_entry(db, author, title="T", body="B", visibility="pair")
 
     assert str(error.value) == (
         "You are not in a pair in this programme, so share with everyone or no one."
@@ -167,7 +168,7 @@ def test_entry_without_programme_refused(db, make_person):
     loner = make_person(programme=None)
 
     with pytest.raises(journal.JournalError) as error:
-        journal.create_entry(db, loner, title="T", body="B")
+        create_entry(db, loner, title="T", body="B")
 
     assert str(error.value) == "You can write entries only in a programme you belong to."
 
@@ -244,7 +245,7 @@ def test_entry_refuses_meeting_of_another_set(db, pair_members, make_set, progra
     )
 
     with pytest.raises(journal.JournalError) as error:
-        journal.create_entry(db, author, title="T", body="B", meeting_id=other)
+        create_entry(db, author, title="T", body="B", meeting_id=other)
 
     assert str(error.value) == "Choose a meeting from the list."
 
@@ -277,7 +278,7 @@ def test_reflect_prompt_lists_past_set_meetings_until_reflected_on(db, pair_memb
         "Future",
     )
     at = "2026-11-20T00:00:00+00:00"
-    journal.create_entry(db, author, title="Reflected", body="B", meeting_id=recent)
+    create_entry(db, author, title="Reflected", body="B", meeting_id=recent)
 
     assert [m["id"] for m in journal.meetings_to_reflect_on(db, author, at=at)] == []
     assert [m["id"] for m in journal.meetings_to_reflect_on(db, partner, at=at)] == [recent]
@@ -307,7 +308,7 @@ def test_reflect_link_prefills_meeting(client, db, login, pair_members, programm
 def test_edit_keeps_previous_version_for_author_only(client, db, login, make_entry, pair_members):
     author, partner, _ = pair_members
     entry_id = make_entry(author, title="Before", body="Old words", visibility="pair")
-    journal.update_entry(db, author, entry_id, title="After", body="New words", visibility="pair")
+    update_entry(db, author, entry_id, title="After", body="New words", visibility="pair")
     login(partner)
 
     partner_view = client.get(f"/journal/{entry_id}/history")
@@ -322,7 +323,7 @@ def test_edit_by_someone_else_refused(db, make_entry, pair_members):
     entry_id = make_entry(author, visibility="programme")
 
     with pytest.raises(journal.JournalError):
-        journal.update_entry(db, partner, entry_id, title="Hijack", body="x")
+        update_entry(db, partner, entry_id, title="Hijack", body="x")
 
     assert journal.visible_entry(db, author, entry_id)["title"] == "An entry"
 
@@ -356,7 +357,7 @@ def test_response_visible_to_exactly_readers_of_entry(db, make_entry, pair_membe
     author, partner, _ = pair_members
     outsider = make_person()
     entry_id = make_entry(author, visibility="pair")
-    journal.add_response(db, partner, entry_id, "Well put.")
+    add_response(db, partner, entry_id, "Well put.")
 
     assert [r["body"] for r in journal.responses_to(db, author, entry_id)] == ["Well put."]
     assert [r["body"] for r in journal.responses_to(db, partner, entry_id)] == ["Well put."]
@@ -371,7 +372,7 @@ def test_response_refused_from_someone_who_cannot_read_entry(
     entry_id = make_entry(author, visibility="pair")
 
     with pytest.raises(journal.JournalError):
-        journal.add_response(db, outsider, entry_id, "Sneaky")
+        add_response(db, outsider, entry_id, "Sneaky")
 
     assert db["journal_responses"].count == 0
 
@@ -518,7 +519,7 @@ def test_search_forgets_deleted_entry(db, make_entry, make_person):
     author = make_person()
     entry_id = make_entry(author, title="Numbat sighting", body="numbat")
 
-    journal.delete_entry(db, author, entry_id)
+    delete_entry(db, author, entry_id)
 
     assert search_entries(db, author, "numbat") == []
     assert (
@@ -533,7 +534,7 @@ def test_search_follows_edits(db, make_entry, make_person):
     author = make_person()
     entry_id = make_entry(author, title="Kestrel", body="kestrel")
 
-    journal.update_entry(db, author, entry_id, title="Falcon", body="falcon")
+    update_entry(db, author, entry_id, title="Falcon", body="falcon")
 
     assert search_entries(db, author, "kestrel") == []
     assert [r["id"] for r in search_entries(db, author, "falcon")] == [entry_id]
@@ -547,7 +548,7 @@ def test_delete_removes_revisions_responses_labels_and_index(
 ):
     author, partner, _ = pair_members
     entry_id = make_entry(author, visibility="pair", themes=["culture"], tags="x")
-    journal.update_entry(
+    update_entry(
         db,
         author,
         entry_id,
@@ -557,7 +558,7 @@ def test_delete_removes_revisions_responses_labels_and_index(
         themes=["culture"],
         tags="x",
     )
-    journal.add_response(db, partner, entry_id, "Reply")
+    add_response(db, partner, entry_id, "Reply")
     login(author)
 
     response = client.post(

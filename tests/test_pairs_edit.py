@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from actionlearning import journal, programmes
+from actionlearning import programmes
+from actionlearning.journal.entries import create_entry
 from actionlearning.programmes.pairs import create_learning_set, create_pair, pair, update_pair
 from actionlearning.text import CONTROL_CHARACTER_MESSAGE
 
@@ -211,7 +212,7 @@ def test_member_taken_off_pair_stops_seeing_its_pair_entry_at_once(
 ):
     author, partner, newcomer = make_person(), make_person(), make_person()
     pair_id = create_pair(db, programme_id, [author, partner], "Stroke")
-    entry_id = journal.create_entry(
+    entry_id = create_entry(
         db, author, programme_id, title="For my partner", body="Notes", visibility="pair"
     )
     partner_client = app.test_client()

@@ -18,6 +18,7 @@ import pytest
 from actionlearning import auth, journal, programmes
 from actionlearning.db import write
 from actionlearning.feeds import server as feed_server
+from actionlearning.journal.entries import add_response, create_entry, update_entry
 from actionlearning.journal.export import own_journal
 from actionlearning.journal.search import search_entries
 from tests.conftest import csrf_token
@@ -74,7 +75,7 @@ def world(db, programme_id, make_person, make_pair, make_set):
     other_programme = programmes.create_programme(db, "Elsewhere", "2026-09-01", "2027-08-31")
     people["outsider"] = make_person(programme=other_programme)
     entries = {
-        visibility: journal.create_entry(
+        visibility: create_entry(
             db,
             people["author"],
             title=f"{visibility.capitalize()} {SECRET} entry",
@@ -90,8 +91,8 @@ def world(db, programme_id, make_person, make_pair, make_set):
     # revisions exist for every visibility.
     for visibility, entry_id in entries.items():
         if visibility != "private":
-            journal.add_response(db, people["author"], entry_id, f"{visibility}-response")
-        journal.update_entry(
+            add_response(db, people["author"], entry_id, f"{visibility}-response")
+        update_entry(
             db,
             people["author"],
             entry_id,
@@ -238,7 +239,7 @@ def test_consented_entries_never_private(world, db):
 def test_consented_entries_ordered_by_section(db, world):
     author = world["people"]["author"]
     for section in ("outcomes", "problem"):
-        journal.create_entry(
+        create_entry(
             db,
             author,
             title=f"Section {section}",
@@ -412,7 +413,7 @@ def test_lowering_visibility_hides_entry_at_once(world, app, db):
     sign_in(partner, db, world["people"]["partner"])
     assert partner.get(f"/journal/{entry_id}").status_code == 200
 
-    journal.update_entry(
+    update_entry(
         db,
         world["people"]["author"],
         entry_id,

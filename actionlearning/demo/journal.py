@@ -5,8 +5,9 @@ meetings, and the latest past meeting is left for every member to reflect on,
 so the cycle prompt has something to show.
 """
 
-from .. import demo_data, journal
+from .. import demo_data
 from ..db import now, write
+from ..journal.entries import add_response, create_entry
 
 
 def _past_set_meetings(db, learning_set_id):
@@ -24,7 +25,7 @@ def _set_of(db, pair_id):
 
 
 def load(db, ids):
-    """Write demo_data.JOURNAL_ENTRIES through journal.create_entry, then the responses."""
+    """Write demo_data.JOURNAL_ENTRIES through journal.entries.create_entry, then the responses."""
     entry_ids, count = {}, {}
     for spec in demo_data.JOURNAL_ENTRIES:
         pair_id = ids["pair_ids"][spec["pair_key"]]
@@ -33,7 +34,7 @@ def load(db, ids):
         meetings = _past_set_meetings(db, _set_of(db, pair_id))[:-1]
         n = count[spec["pair_key"]] = count.get(spec["pair_key"], -1) + 1
         meeting = meetings[n % len(meetings)] if meetings else None
-        entry_id = journal.create_entry(
+        entry_id = create_entry(
             db,
             author_id,
             ids["programme_id"],
@@ -74,4 +75,4 @@ def _load_responses(db, ids, entry_ids):
             person_id = ids["facilitator_ids"][spec["facilitator"]]
         else:
             person_id = ids["pair_members"][spec["pair_key"]][spec["member_index"]]
-        journal.add_response(db, person_id, entry_ids[spec["entry_title"]], spec["body"])
+        add_response(db, person_id, entry_ids[spec["entry_title"]], spec["body"])

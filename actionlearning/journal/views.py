@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import journal
 from ..db import get_db
 from ..security import Form
+from . import entries
 from .export import export_file_name, journal_export_zip
 from .search import SEARCH_LIMIT, search_entries
 
@@ -142,7 +143,7 @@ def _save_or_preview(form, save):
     if not form.validate_on_submit():
         return None, None
     if "preview" in request.form:
-        return None, journal.preview(_fields(form))
+        return None, entries.preview(_fields(form))
     try:
         return save(_fields(form)), None
     except journal.JournalError as error:
@@ -157,7 +158,7 @@ def new_entry():
     form = _entry_form(db, current_user.id)
     entry_id, preview = _save_or_preview(
         form,
-        lambda f: journal.create_entry(db, current_user.id, form.programme_id.data or None, **f),
+        lambda f: entries.create_entry(db, current_user.id, form.programme_id.data or None, **f),
     )
     if entry_id:
         flash("Entry saved.", "info")
@@ -174,7 +175,7 @@ def edit_entry(entry_id):
         abort(404)
     form = _entry_form(db, current_user.id, entry)
     saved, preview = _save_or_preview(
-        form, lambda f: journal.update_entry(db, current_user.id, entry_id, **f)
+        form, lambda f: entries.update_entry(db, current_user.id, entry_id, **f)
     )
     if saved:
         flash("Entry saved. The previous version is in its history.", "info")
@@ -205,7 +206,7 @@ def respond(entry_id):
     try:
         if not form.validate_on_submit():
             raise journal.JournalError(" ".join(form.body.errors) or "Write a response first.")
-        journal.add_response(db, current_user.id, entry_id, form.body.data)
+        entries.add_response(db, current_user.id, entry_id, form.body.data)
     except journal.JournalError as error:
         flash(str(error), "error")
     return redirect(url_for("journal.show_entry", entry_id=entry_id) + "#responses")
@@ -231,7 +232,7 @@ def delete_entry(entry_id):
         abort(404)
     form = Form()
     if form.validate_on_submit():
-        journal.delete_entry(db, current_user.id, entry_id)
+        entries.delete_entry(db, current_user.id, entry_id)
         flash(f"'{entry['title']}' was deleted for good.", "info")
         return redirect(url_for("journal.my_journal"))
     return render_template("journal/delete.html", entry=entry, form=form)

@@ -10,8 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from actionlearning import auth, casestudies, create_app, journal, programmes, scheduling
+from actionlearning import auth, casestudies, create_app, programmes, scheduling
 from actionlearning.db import connect
+from actionlearning.journal.entries import create_entry
 from actionlearning.programmes.pairs import create_learning_set, create_pair
 from actionlearning.scheduling import records
 from tests.conftest import _password_hash, sign_in
@@ -94,10 +95,10 @@ def build_world(db):
     alice = people["alice"]
     action_point = records.add_action_point(db, meeting, alice, "Call the discharge team")
     slot = records.add_presenter_slot(db, meeting, alice, 20)
-    private_entry = journal.create_entry(
+    private_entry = create_entry(
         db, alice, programme_id, title=f"{SECRET} title", body=f"{SECRET} body"
     )
-    pair_entry = journal.create_entry(
+    pair_entry = create_entry(
         db, alice, programme_id, title="Pair entry", body="For Bob", visibility="pair"
     )
     casestudies.save_case_study(

@@ -13,9 +13,10 @@ import re
 
 import pytest
 
-from actionlearning import casestudies, feeds, journal, scheduling
+from actionlearning import casestudies, feeds, scheduling
 from actionlearning.casestudies import render_section
 from actionlearning.casestudies.workflow import approve_case_study, submit_case_study
+from actionlearning.journal.entries import add_response, create_entry, update_entry
 from actionlearning.programmes import importer
 from actionlearning.text import render_markdown
 
@@ -61,11 +62,11 @@ HOSTILE_CSV = (
 def poison(db, world):
     """Write the payload into every user-text column, as stored text and as rendered HTML."""
     alice = world["people"]["alice"]
-    extra_entry = journal.create_entry(
+    extra_entry = create_entry(
         db, alice, world["programme_id"], title="Shared", body="x", visibility="programme"
     )
-    journal.update_entry(db, alice, extra_entry, title="Shared 2", body="y", visibility="programme")
-    journal.add_response(db, world["people"]["bob"], world["pair_entry_id"], "A response")
+    update_entry(db, alice, extra_entry, title="Shared 2", body="y", visibility="programme")
+    add_response(db, world["people"]["bob"], world["pair_entry_id"], "A response")
     scheduling.cancel_meeting(db, world["seminar_id"], "Speaker ill")
     importer.import_people(db, HOSTILE_CSV, world["programme_id"])
     for table, columns in TEXT_COLUMNS.items():
