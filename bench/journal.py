@@ -5,7 +5,7 @@ Baseline: Flask's hello-world, measured in the same run the same way. Two views:
   with one sync worker, one client sending requests back to back for a fixed time; the
   signed-in /journal page of 20 entries must reach >= 0.35x the hello-world's requests/s;
 - through Flask's test client, with 1,000 entries in the programme (a page shows 20).
-Saving is timed twice: journal.create_entry alone (render + sanitise + FTS index + one
+Saving is timed twice: entries.create_entry alone (render + sanitise + FTS index + one
 BEGIN IMMEDIATE write with synchronous=FULL), and the real form (CSRF, validation too).
 """
 
@@ -290,7 +290,7 @@ def save_rows():
         db.conn.close()
     return [
         (
-            "entry save (journal.create_entry: render, sanitise, index, write)",
+            "entry save (journal.entries.create_entry: render, sanitise, index, write)",
             f"{ms(seconds)} per entry",
             "< 20 ms",
         )
