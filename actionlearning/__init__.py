@@ -56,9 +56,9 @@ def create_app(config=None, instance_path=None):
     from . import cli
 
     cli.init_app(app)
-    # WSGI layers, outermost first: the security headers every response carries; the
-    # calendar feeds, answered without sessions or sign-in (feeds/server.py); then Flask.
-    app.wsgi_app = security.SecurityHeaders(FeedServer(app, app.wsgi_app))
+    # WSGI layers, outermost first: the calendar feeds, answered without sessions or sign-in
+    # (feeds/server.py); the security headers of every page; then Flask.
+    app.wsgi_app = FeedServer(app, security.SecurityHeaders(app.wsgi_app))
     return app
 
 

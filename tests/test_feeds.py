@@ -113,6 +113,7 @@ def test_feed_answers_without_login_as_private_text_calendar(client, db, world):
     assert response.headers["Cache-Control"] == "private, no-cache"
     assert response.headers["ETag"]
     assert response.headers["Last-Modified"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_feed_answers_304_to_its_etag(client, db, world):
@@ -123,6 +124,24 @@ def test_feed_answers_304_to_its_etag(client, db, world):
 
     assert (response.status_code, response.data) == (304, b"")
     assert response.headers["ETag"] == etag
+
+
+@pytest.mark.parametrize("form", ['"other", {etag}', "W/{etag}", "*"])
+def test_feed_answers_304_to_any_form_of_its_etag(client, db, world, form):
+    path = feed_path(db, "p", world["members"][0])
+    etag = client.get(path).headers["ETag"]
+
+    response = client.get(path, headers={"If-None-Match": form.format(etag=etag)})
+
+    assert response.status_code == 304
+
+
+def test_feed_answers_200_to_an_old_etag(client, db, world):
+    path = feed_path(db, "p", world["members"][0])
+
+    response = client.get(path, headers={"If-None-Match": '"0123456789abcdef"'})
+
+    assert response.status_code == 200
 
 
 def test_feed_answers_304_to_if_modified_since(client, db, world):

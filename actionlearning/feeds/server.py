@@ -7,6 +7,10 @@ nothing for them. This small Werkzeug app (the library Flask is built on) takes 
 feed paths before Flask sees the request, on the Flask app's configuration, database pool
 and logger. Measured in bench/feeds.py: a 304 here costs about what a Flask hello-world
 does; through Flask it cost 1.5 times as much.
+
+Its answers are calendar data or plain text, never HTML, so of the pages' security headers
+(security.SecurityHeaders) they carry only the one that matters here: nosniff, which keeps a
+browser from reading either as a page.
 """
 
 import re
@@ -23,6 +27,7 @@ READ_METHODS = ("GET", "HEAD")
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 # Private: a feed is one person's. no-cache: keep it, but ask again (cheaply, by ETag).
 FEED_CACHE_CONTROL = "private, no-cache"
+NO_SNIFF = ("X-Content-Type-Options", "nosniff")
 NOT_FOUND = (
     "This calendar link does not work: it is mistyped, or it was reset and replaced by "
     "a new one. Sign in and open the Calendar page for the current link.\n"
@@ -64,11 +69,18 @@ class FeedServer:
             if feed is None:
                 return self.error(404)
             state = feed_state(db, feed)
-            headers = {"ETag": quote_etag(state["etag"]), "Cache-Control": FEED_CACHE_CONTROL}
-            if state["last_modified"]:
-                headers["Last-Modified"] = http_date(state["last_modified"])
-            if not is_resource_modified(environ, state["etag"], None, state["last_modified"]):
-                return not_modified(list(headers.items()))
+            etag = quote_etag(state["etag"])
+            headers = [
+                ("ETag", etag),
+                ("Last-Modified", http_date(state["last_modified"])),
+                ("Cache-Control", FEED_CACHE_CONTROL),
+                NO_SNIFF,
+            ]
+            # The usual poll sends back exactly the ETag it was given: answered without parsing.
+            if environ.get("HTTP_IF_NONE_MATCH") == etag or not is_resource_modified(
+                environ, state["etag"], None, state["last_modified"]
+            ):
+                return not_modified(headers)
             body = feed_calendar(db, feed, config["BASE_URL"])
             return Response(body, headers=headers, content_type=CALENDAR_TYPE)
         finally:
@@ -79,7 +91,8 @@ class FeedServer:
         """Plain text: whoever reads it is a calendar app, or someone who pasted the link."""
         messages = {404: NOT_FOUND, 405: "Calendar feeds can only be read (GET).\n"}
         text = messages.get(code, "The calendar could not be made. Try again later.\n")
-        return Response(text, code, [("Cache-Control", "no-store"), *headers], "text/plain")
+        headers = [("Cache-Control", "no-store"), NO_SNIFF, *headers]
+        return Response(text, code, headers, "text/plain")
 
 
 def not_modified(headers):
