@@ -181,7 +181,7 @@ def test_journey_from_programme_set_up_to_conference_pack(
         for index in range(4):
             statuses.nth(index).select_option("apologies" if index == 3 else "attended")
         journey.submit(facilitator, "text=Save attendance")
-        facilitator.select_option("#owner", index=1)
+        facilitator.select_option("#owner", label=f"Priya Participant {tag}")
         facilitator.fill("#action-text", "Map the discharge pathway with both teams")
         journey.submit(facilitator, "text=Add action point")
         assert facilitator.locator("text=Map the discharge pathway with both teams").count() == 1
@@ -202,6 +202,14 @@ def test_journey_from_programme_set_up_to_conference_pack(
         assert participant.locator("h1").inner_text() == f"After the first set meeting {tag}"
         journey.check(participant, "journal entry")
         journey.visit(participant, "/journal")
+
+        # She ticks the action point off on My schedule; the set reviews it next time.
+        journey.visit(participant, "/")
+        participant.click("button:has-text('Mark done')")
+        participant.wait_for_load_state()
+        closed = participant.locator("text=Closed by you, for review at your next set meeting")
+        assert closed.count() == 1
+        journey.check(participant, "action point ticked off")
         journey.visit(participant, "/calendar")
         feed_url = participant.input_value("#personal-link")
         webcal = participant.locator("a.button", has_text="Subscribe").get_attribute("href")
@@ -211,6 +219,13 @@ def test_journey_from_programme_set_up_to_conference_pack(
         assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
         assert feed.text().count("BEGIN:VEVENT") == 7
         assert "reablement" not in feed.text()  # logistics only, never journal text
+
+        # The organiser rewords the pair's priority.
+        journey.visit(organiser, f"/pairs/{ids['pair_id']}/edit")
+        organiser.fill("#priority_area", "Discharge from hospital to home")
+        journey.submit(organiser, "text=Save pair")
+        assert organiser.locator("text=Discharge from hospital to home").count() >= 1
+        journey.check(organiser, "pairs after an edit")
 
         # The pair drafts the case study together and submits it.
         journey.visit(participant, f"/case-studies/{ids['pair_id']}/edit")
@@ -240,7 +255,7 @@ def test_journey_from_programme_set_up_to_conference_pack(
         assert "Start from the patient's week, not our budgets." in pack
     finally:
         journey.close()
-    assert len(journey.checked) >= 15
+    assert len(journey.checked) >= 18
 
 
 def test_browser_tools_are_there_under_ci():
