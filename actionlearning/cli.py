@@ -17,6 +17,8 @@ def init_app(app):
         create_user_command,
         demo_command,
         reset_link_command,
+        deactivate_command,
+        activate_command,
         backup_command,
         feed_url_command,
         export_case_studies_command,
@@ -130,6 +132,31 @@ def reset_link_command(email):
     purpose = "reset" if person["password_hash"] else "invite"
     token = auth.create_account_link(db, person["id"], purpose)
     click.echo(f"{current_app.config['BASE_URL']}/account/link/{token}")
+
+
+@click.command("deactivate")
+@with_appcontext
+@click.argument("email")
+def deactivate_command(email):
+    """Deactivate an account and sign it out everywhere; what it saved stays."""
+    _set_active(email, False)
+
+
+@click.command("activate")
+@with_appcontext
+@click.argument("email")
+def activate_command(email):
+    """Let a deactivated account sign in again."""
+    _set_active(email, True)
+
+
+def _set_active(email, active):
+    db = get_db()
+    person = auth.person_by_email(db, email)
+    if person is None:
+        fail(f"No account for {auth.normalise_email(email)}.")
+    auth.set_active(db, person["id"], active)
+    click.echo(f"{person['email']} is now {'active' if active else 'deactivated'}.")
 
 
 @click.command("backup")

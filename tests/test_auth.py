@@ -281,6 +281,33 @@ def test_cli_reset_link_refuses_an_unknown_email(runner, db):
     assert db["account_links"].count == 0
 
 
+def test_cli_deactivate_signs_out_everywhere_and_activate_lets_back_in(
+    runner, client, db, make_person, login
+):
+    organiser = make_person(role="organiser", programme=None)
+    email = auth.person(db, organiser)["email"]
+    login(organiser)
+
+    off = runner.invoke(args=["deactivate", email.upper()])
+    signed_out = client.get("/account/password")
+    on = runner.invoke(args=["activate", email])
+
+    assert (off.exit_code, off.output) == (0, f"{email} is now deactivated.\n")
+    assert signed_out.status_code == 302 and "/login" in signed_out.headers["Location"]
+    assert db["login_sessions"].count == 0
+    assert (on.exit_code, auth.person(db, organiser)["is_active"]) == (0, 1)
+
+
+def test_cli_deactivate_refuses_an_unknown_email(runner, db, make_person):
+    make_person()
+
+    result = runner.invoke(args=["deactivate", "nobody@example.org"])
+
+    assert result.exit_code == 1
+    assert "No account for nobody@example.org" in result.output
+    assert db.execute("SELECT count(*) FROM people WHERE is_active = 0").fetchone()[0] == 0
+
+
 def test_failures_older_than_a_day_are_forgotten(client, db, make_person):
     email = auth.person(db, make_person())["email"]
     two_days_ago = (datetime.now(UTC) - timedelta(days=2)).isoformat()

@@ -497,6 +497,31 @@ def test_organiser_deactivates_own_participant(client, login, db, organiser, mak
     assert auth.person(db, person)["is_active"] == 0
 
 
+def test_organiser_cannot_deactivate_an_organiser_they_do_not_work_with(
+    client, login, db, organiser, make_person
+):
+    unplaced = make_person(role="organiser", programme=None)
+    login(organiser)
+
+    response = post(client, f"/people/{unplaced}/deactivate", {}, "/people")
+
+    assert response.status_code == 403
+    assert "organises a programme with them" in response.get_data(as_text=True)
+    assert auth.person(db, unplaced)["is_active"] == 1
+
+
+def test_organiser_deactivates_a_fellow_organiser_of_their_programme(
+    client, login, db, organiser, make_person
+):
+    colleague = make_person(role="organiser")
+    login(organiser)
+
+    response = post(client, f"/people/{colleague}/deactivate", {}, "/people")
+
+    assert response.status_code == 302
+    assert auth.person(db, colleague)["is_active"] == 0
+
+
 def test_organiser_places_an_unplaced_account_in_own_programme(
     client, login, db, organiser, programme_id, make_person
 ):

@@ -115,6 +115,25 @@ def may_issue_sign_in_link(db, organiser_id, person_id):
     return role != "organiser" and programmes_in > 0 and not organiser_of and not outside_mine
 
 
+def may_change_account(db, organiser_id, person):
+    """Whether an organiser may deactivate or reactivate this account (a row they may see).
+
+    Another organiser's account only when they organise a programme together, so no one can
+    shut out, or bring back, an organiser they do not work with; `flask deactivate` and
+    `flask activate` on the server cover the rest.
+    """
+    if person["role"] != "organiser":
+        return True
+    return bool(
+        db.execute(
+            """SELECT 1 FROM programme_members m JOIN programme_members o
+               ON o.programme_id = m.programme_id AND o.person_id = ? AND o.role = 'organiser'
+               WHERE m.person_id = ? AND m.role = 'organiser' LIMIT 1""",
+            [organiser_id, person["id"]],
+        ).fetchone()
+    )
+
+
 # Actions
 
 

@@ -30,6 +30,7 @@ from . import (
     create_programme,
     importer,
     invite_person,
+    may_change_account,
     may_issue_sign_in_link,
     organisations,
     people_listing,
@@ -284,6 +285,10 @@ def add_to_programme(person_id):
     return redirect(url_for("programmes.people"))
 
 
+ACCOUNT_CHANGE_REFUSED = (
+    "Another organiser's account can be changed only by someone who organises a programme "
+    "with them; otherwise it is done on the server with `flask deactivate` or `flask activate`."
+)
 SIGN_IN_LINK_REFUSED = (
     "Whoever uses a sign-in link can read that account's private journal, so only someone "
     "who organises every programme this person is in can make one, and organisers' links "
@@ -320,6 +325,8 @@ def _set_active(person_id, active):
     row = person_for_organiser(db, current_user.id, person_id) or abort(404)
     if row["id"] == current_user.id and not active:
         flash("You cannot deactivate your own account.", "error")
+    elif not may_change_account(db, current_user.id, row):
+        return render_error(403, ACCOUNT_CHANGE_REFUSED)
     else:
         auth.set_active(db, person_id, active)
         flash(f"{row['name']} is now {'active' if active else 'deactivated'}.", "info")
