@@ -78,6 +78,19 @@ def get_db():
     return g.db
 
 
+@contextmanager
+def pooled(app):
+    """A connection from the app's pool outside a Flask request (the feed server in front
+    of Flask), returned to the pool as get_db's is at teardown."""
+    path = app.config["DATABASE"]
+    pool = app.extensions["actionlearning.db_pool"]
+    db = pool.acquire(path)
+    try:
+        yield db
+    finally:
+        pool.release(path, db)
+
+
 def close_db(_exc=None):
     db = g.pop("db", None)
     if db is not None:

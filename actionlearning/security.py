@@ -86,17 +86,20 @@ class SessionCookies(SecureCookieSessionInterface):
         return cached[1]
 
 
+NO_SNIFF = ("X-Content-Type-Options", "nosniff")  # no guessing a response's type from its bytes
+
+
 class SecurityHeaders:
     """WSGI middleware: the headers every response carries, error pages included.
 
-    Pages are never cached unless they say otherwise (static files, calendar feeds).
+    Pages are never cached unless they say otherwise (static files).
     Added to the header list as the response starts, which costs a fraction of setting
     them one by one on Flask's response object.
     """
 
     ALWAYS = (
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-        ("X-Content-Type-Options", "nosniff"),
+        NO_SNIFF,
         ("Referrer-Policy", "no-referrer"),  # feed tokens live in URLs
         ("X-Frame-Options", "DENY"),
     )

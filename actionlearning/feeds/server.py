@@ -18,6 +18,8 @@ import re
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 from werkzeug.wrappers import Response
 
+from ..db import pooled
+from ..security import NO_SNIFF
 from . import feed_calendar, feed_for_token, feed_state
 
 PREFIX = "/feeds/"
@@ -27,7 +29,6 @@ READ_METHODS = ("GET", "HEAD")
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 # Private: a feed is one person's. no-cache: keep it, but ask again (cheaply, by ETag).
 FEED_CACHE_CONTROL = "private, no-cache"
-NO_SNIFF = ("X-Content-Type-Options", "nosniff")
 NOT_FOUND = (
     "This calendar link does not work: it is mistyped, or it was reset and replaced by "
     "a new one. Sign in and open the Calendar page for the current link.\n"
@@ -61,10 +62,7 @@ class FeedServer:
     def feed(self, environ, token):
         """The feed, or 304 when the client's copy is current; 404 for a dead link."""
         config = self.flask_app.config
-        pool = self.flask_app.extensions["actionlearning.db_pool"]
-        path = config["DATABASE"]
-        db = pool.acquire(path)
-        try:
+        with pooled(self.flask_app) as db:
             feed = feed_for_token(db, config["SECRET_KEY"], token)
             if feed is None:
                 return self.error(404)
@@ -83,8 +81,6 @@ class FeedServer:
                 return not_modified(headers)
             body = feed_calendar(db, feed, config["BASE_URL"])
             return Response(body, headers=headers, content_type=CALENDAR_TYPE)
-        finally:
-            pool.release(path, db)
 
     @staticmethod
     def error(code, headers=()):
