@@ -99,12 +99,17 @@ def close_db(_exc=None):
 
 @contextmanager
 def write(db):
-    """One write transaction, locked from the start.
+    """One write transaction, locked from the start; a nested write() joins the outer one.
 
     Plain BEGIN (sqlite-utils' atomic()) takes the write lock only at the first
     write, so two workers upgrading from read to write fail with "database is
-    locked" instead of waiting: BEGIN IMMEDIATE waits on the busy timeout.
+    locked" instead of waiting: BEGIN IMMEDIATE waits on the busy timeout. Joining
+    lets an action built from other actions (an import made of create_person and
+    create_pair, a change and the mail it causes) commit as one transaction.
     """
+    if db.conn.in_transaction:  # inside another write(): be part of it
+        yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
@@ -113,6 +118,20 @@ def write(db):
             db.conn.rollback()
         raise
     db.conn.commit()
+
+
+def rows(db, sql, params=None):
+    """Rows as dicts. db.query() would wrap each read in a SAVEPOINT and RELEASE: two more
+    statements on every list, page and sign-in check, for reads that need no transaction."""
+    cursor = db.execute(sql, params or {})
+    keys = [column[0] for column in cursor.description]
+    return [dict(zip(keys, row, strict=True)) for row in cursor]
+
+
+def one(db, sql, params=None):
+    """The first row as a dict, or None."""
+    found = rows(db, sql, params)
+    return found[0] if found else None
 
 
 def now():

@@ -116,3 +116,25 @@ def test_connection_left_mid_write_is_rolled_back_before_reuse(app, db):
     assert second is first
     assert in_transaction is False
     assert db["organisations"].count == 0
+
+
+def test_nested_write_joins_the_outer_transaction(db):
+    from actionlearning.db import write
+
+    with pytest.raises(RuntimeError), write(db):
+        db["organisations"].insert({"name": "Outer", "kind": "nhs"})
+        with write(db):
+            db["organisations"].insert({"name": "Inner", "kind": "nhs"})
+        raise RuntimeError("the outer action fails after the inner one finished")
+
+    assert db["organisations"].count == 0
+
+
+def test_rows_and_one_read_dicts(db):
+    from actionlearning.db import one, rows, write
+
+    with write(db):
+        db["organisations"].insert({"name": "Camden", "kind": "local_authority"})
+
+    assert rows(db, "SELECT name FROM organisations") == [{"name": "Camden"}]
+    assert one(db, "SELECT name FROM organisations WHERE name = :n", {"n": "x"}) is None

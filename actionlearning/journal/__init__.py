@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..db import now
+from ..db import now, one, rows
 
 THEMES = (
     "shared goals",
@@ -113,14 +113,6 @@ _LIST_ROWS = _ENTRY_ROWS.replace(
 # Queries
 
 
-def _rows(db, sql, params):
-    """Rows as dicts. db.query() would wrap each read in a SAVEPOINT and RELEASE: two more
-    statements on every list, page and sign-in check, for reads that need no transaction."""
-    cursor = db.execute(sql, params)
-    keys = [column[0] for column in cursor.description]
-    return [dict(zip(keys, row, strict=True)) for row in cursor]
-
-
 def _entry(entry):
     """A row of _ENTRY_ROWS, with its labels as sorted lists and its meeting as a label."""
     # group_concat of a (entry_id, label) primary key: no repeats, no empty labels
@@ -190,7 +182,7 @@ def entries_visible_to(
         next_day = datetime.fromisoformat(str(until)) + timedelta(days=1)
         params["until"] = next_day.date().isoformat()
     sql += " ORDER BY e.created_at DESC, e.id DESC LIMIT :limit OFFSET :offset"
-    return [_entry(row) for row in _rows(db, sql, params)]
+    return [_entry(row) for row in rows(db, sql, params)]
 
 
 def entry_page(db, person_id, page=1, per_page=PAGE_SIZE, **filters):
@@ -199,17 +191,17 @@ def entry_page(db, person_id, page=1, per_page=PAGE_SIZE, **filters):
     One query: a row past the page says whether there is a next one (no count).
     """
     page = min(max(1, page), MAX_PAGE)  # an absurd page number must not overflow OFFSET
-    rows = entries_visible_to(
+    found = entries_visible_to(
         db, person_id, limit=per_page + 1, offset=(page - 1) * per_page, text=False, **filters
     )
-    return {"entries": rows[:per_page], "page": page, "has_next": len(rows) > per_page}
+    return {"entries": found[:per_page], "page": page, "has_next": len(found) > per_page}
 
 
 def visible_entry(db, person_id, entry_id):
     """The entry if this person may read it, else None (missing and not-yours look alike)."""
     sql = _ENTRY_ROWS + "e.id = :entry AND " + VISIBLE
-    rows = _rows(db, sql, {"me": person_id, "entry": entry_id})
-    return _entry(rows[0]) if rows else None
+    row = one(db, sql, {"me": person_id, "entry": entry_id})
+    return _entry(row) if row else None
 
 
 def own_entry(db, person_id, entry_id):
@@ -296,11 +288,11 @@ WHERE m.programme_id = :programme AND m.status != 'cancelled' AND (
 
 def meeting_choices(db, person_id, programme_id):
     """(id, label) of the meetings this person's entries may follow, most recent first."""
-    rows = db.query(
+    found = db.query(
         _LINKABLE_MEETINGS + " ORDER BY m.starts_at DESC",
         {"me": person_id, "programme": programme_id},
     )
-    return [(r["id"], meeting_label(r["title"], r["starts_at"], r["time_zone"])) for r in rows]
+    return [(r["id"], meeting_label(r["title"], r["starts_at"], r["time_zone"])) for r in found]
 
 
 def default_meeting(db, person_id, programme_id, at=None):
@@ -320,7 +312,7 @@ def meetings_to_reflect_on(db, person_id, at=None, days=REFLECT_DAYS):
     reflected on (no entry of theirs follows it) and not missed (apologies or absent)."""
     at = at or now()
     since = (datetime.fromisoformat(at) - timedelta(days=days)).isoformat()
-    rows = _rows(
+    found = rows(
         db,
         """SELECT m.id, m.title, m.starts_at, pr.time_zone FROM meetings m
         JOIN programmes pr ON pr.id = m.programme_id
@@ -336,7 +328,7 @@ def meetings_to_reflect_on(db, person_id, at=None, days=REFLECT_DAYS):
     )
     return [
         {"id": r["id"], "label": meeting_label(r["title"], r["starts_at"], r["time_zone"])}
-        for r in rows
+        for r in found
     ]
 
 
