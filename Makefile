@@ -7,7 +7,6 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 4
 FLASK := $(BIN)/flask --app actionlearning
-APT_PACKAGES := chromium pandoc
 
 .PHONY: run serve test lint bench stress deps dev-deps system-deps node-deps clean
 
@@ -26,11 +25,13 @@ $(VENV)/.dev-deps: requirements-dev.txt requirements.txt $(VENV)/.deps
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
-# Debian's Chromium (browser tests) and pandoc (export checks), installed when missing and root.
+# Debian's Chromium (browser tests), pandoc (export checks) and poppler-utils (pdftotext reads
+# the PDF exports back), installed when missing and root.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pandoc >/dev/null || missing="$$missing pandoc"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
