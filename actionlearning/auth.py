@@ -238,6 +238,20 @@ def set_password(db, person_id, password):
         db.execute("DELETE FROM login_sessions WHERE person_id = ?", [person_id])
 
 
+def update_person(db, person_id, name, organisation_id=None, job_title=""):
+    """Change a person's name, organisation and job title (the e-mail is their login)."""
+    name, job_title = (name or "").strip(), (job_title or "").strip()
+    if not name:
+        raise AccountError("A name is needed.")
+    if has_control_characters(name) or has_control_characters(job_title):
+        raise AccountError("Remove the control characters (such as NUL) from the text.")
+    with write(db):
+        db.execute(
+            "UPDATE people SET name = ?, organisation_id = ?, job_title = ? WHERE id = ?",
+            [name, organisation_id, job_title, person_id],
+        )
+
+
 def set_active(db, person_id, active):
     """Activate or deactivate an account; deactivating signs it out everywhere."""
     with write(db):

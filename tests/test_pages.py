@@ -1,6 +1,14 @@
 """Forms and pages people trust: grouped choices, the people page, organisations, the
 programme's home, the calendar, help, favicon and badges."""
 
+import re
+
+import pytest
+
+from actionlearning import auth, programmes
+
+from .conftest import csrf_token
+
 
 def test_visibility_choice_is_a_fieldset_with_hint_under_the_radio_buttons(
     client, login, make_person
@@ -29,3 +37,148 @@ def test_pair_members_are_checkboxes_in_a_fieldset(client, login, make_person, p
     assert "<legend>Members (two, or three with a third partner)</legend>" in fieldset
     assert 'type="checkbox"' in fieldset and "Asha Patel" in fieldset
     assert fieldset.index("Asha Patel") < fieldset.index("Partners are normally from different")
+
+
+# The people page: search and filters, a page per person, editing, deactivation confirmed
+
+
+@pytest.fixture
+def organiser(make_person):
+    return make_person(role="organiser", name="Olive Organiser")
+
+
+def post(client, path, data, form_path):
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, form_path)})
+
+
+def listed_names(html):
+    return re.findall(r'<th scope="row"><a href="/people/\d+">([^<]+)</a>', html)
+
+
+@pytest.fixture
+def cohort(db, make_person, make_organisation, programme_id, organiser):
+    camden = make_organisation("Camden Council", "local_authority")
+    make_person(name="Asha Patel", email="asha@camden.gov.uk", organisation_id=camden)
+    make_person(name="Ben Okafor", role="facilitator")
+    make_person(name="Cara Invited", password=None)
+    db.execute("UPDATE people SET password_hash = NULL WHERE name = 'Cara Invited'")
+    elsewhere = programmes.create_programme(
+        db, "Cohort 2", "2027-09-01", "2028-07-31", organiser_id=organiser
+    )
+    make_person(name="Dev Second", programme=elsewhere)
+    return elsewhere
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"q": "camden"}, ["Asha Patel"]),
+        ({"q": "asha@"}, ["Asha Patel"]),
+        ({"q": "%"}, []),
+        ({"role": "facilitator"}, ["Ben Okafor"]),
+        ({"sign_up": "invited"}, ["Cara Invited"]),
+        ({"sign_up": "signed-up", "role": "participant", "q": "a"}, ["Asha Patel", "Dev Second"]),
+    ],
+)
+def test_people_page_search_and_filters(client, login, organiser, cohort, query, names):
+    login(organiser)
+
+    html = client.get("/people", query_string=query).get_data(as_text=True)
+
+    assert listed_names(html) == names
+
+
+def test_people_page_programme_filter(client, login, organiser, cohort):
+    login(organiser)
+
+    html = client.get("/people", query_string={"programme": cohort}).get_data(as_text=True)
+
+    assert listed_names(html) == ["Dev Second", "Olive Organiser"]
+
+
+def test_people_filters_never_show_another_programmes_person(db, organiser, make_person):
+    other = programmes.create_programme(
+        db,
+        "Other borough",
+        "2026-09-01",
+        "2027-08-31",
+        organiser_id=make_person("organiser", programme=None),
+    )
+    make_person(name="Bea Elsewhere", programme=other)
+
+    found = programmes.people_listing(db, organiser, search="Bea", programme_id=other)
+
+    assert found == []
+
+
+def test_people_page_has_one_link_per_person_and_no_action_buttons(
+    client, login, organiser, cohort
+):
+    login(organiser)
+
+    html = client.get("/people").get_data(as_text=True)
+
+    assert "Deactivate" not in html and "Add to programme" not in html
+    assert len(listed_names(html)) == 5
+
+
+def test_organiser_edits_a_persons_name_organisation_and_job_title(
+    client, login, db, organiser, make_person, make_organisation
+):
+    person = make_person(name="Asha Patl")
+    trust = make_organisation("Whittington Health NHS Trust")
+    login(organiser)
+
+    response = post(
+        client,
+        f"/people/{person}/edit",
+        {"name": "Asha Patel", "organisation_id": trust, "job_title": "Discharge lead"},
+        f"/people/{person}/edit",
+    )
+
+    assert response.status_code == 302
+    row = auth.person(db, person)
+    assert (row["name"], row["organisation_id"], row["job_title"]) == (
+        "Asha Patel",
+        trust,
+        "Discharge lead",
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Whittington Health NHS Trust" in page and "Discharge lead" in page
+
+
+@pytest.mark.parametrize("bad", ["Asha\x00Patel", "Asha\x07"])
+def test_person_edit_refuses_control_characters_and_changes_nothing(
+    client, login, db, organiser, make_person, bad
+):
+    person = make_person(name="Asha Patel")
+    login(organiser)
+
+    response = post(
+        client,
+        f"/people/{person}/edit",
+        {"name": bad, "organisation_id": 0, "job_title": ""},
+        f"/people/{person}/edit",
+    )
+
+    assert response.status_code == 200
+    assert "control characters" in response.get_data(as_text=True)
+    assert auth.person(db, person)["name"] == "Asha Patel"
+
+
+def test_deactivation_asks_first_and_changes_nothing_until_confirmed(
+    client, login, db, organiser, make_person
+):
+    person = make_person(name="Asha Patel")
+    login(organiser)
+
+    asked = post(client, f"/people/{person}/deactivate", {}, f"/people/{person}")
+
+    assert asked.status_code == 200
+    assert "Deactivate Asha Patel?" in asked.get_data(as_text=True)
+    assert auth.person(db, person)["is_active"] == 1
+
+    done = post(client, f"/people/{person}/deactivate", {"confirm": "yes"}, f"/people/{person}")
+
+    assert done.status_code == 302
+    assert auth.person(db, person)["is_active"] == 0

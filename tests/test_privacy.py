@@ -493,8 +493,10 @@ ROUTES = {
     # programmes and people
     "/": NO_JOURNAL,
     "/people": NO_JOURNAL,
+    "/people/<int:person_id>": NO_JOURNAL,
+    "/people/<int:person_id>/edit": NO_JOURNAL,
     "/people/<int:person_id>/reset-link": ACTION,
-    "/people/<int:person_id>/deactivate": ACTION,
+    "/people/<int:person_id>/deactivate": NO_JOURNAL,
     "/people/<int:person_id>/activate": ACTION,
     "/people/<int:person_id>/programmes": ACTION,
     "/organisations": NO_JOURNAL,

@@ -465,8 +465,9 @@ def test_people_listing_is_own_programmes_people_and_unplaced_accounts(
     ("action", "data"),
     [
         ("programmes", {"role": "participant"}),
-        ("deactivate", {}),
+        ("deactivate", {"confirm": "yes"}),
         ("activate", {}),
+        ("edit", {"name": "Renamed", "organisation_id": 0, "job_title": ""}),
         ("reset-link", {}),
     ],
 )
@@ -491,7 +492,7 @@ def test_organiser_deactivates_own_participant(client, login, db, organiser, mak
     person = make_person()
     login(organiser)
 
-    response = post(client, f"/people/{person}/deactivate", {}, "/people")
+    response = post(client, f"/people/{person}/deactivate", {"confirm": "yes"}, "/people")
 
     assert response.status_code == 302
     assert auth.person(db, person)["is_active"] == 0
@@ -503,7 +504,7 @@ def test_organiser_cannot_deactivate_an_organiser_they_do_not_work_with(
     unplaced = make_person(role="organiser", programme=None)
     login(organiser)
 
-    response = post(client, f"/people/{unplaced}/deactivate", {}, "/people")
+    response = post(client, f"/people/{unplaced}/deactivate", {"confirm": "yes"}, "/people")
 
     assert response.status_code == 403
     assert "organises a programme with them" in response.get_data(as_text=True)
@@ -516,7 +517,7 @@ def test_organiser_deactivates_a_fellow_organiser_of_their_programme(
     colleague = make_person(role="organiser")
     login(organiser)
 
-    response = post(client, f"/people/{colleague}/deactivate", {}, "/people")
+    response = post(client, f"/people/{colleague}/deactivate", {"confirm": "yes"}, "/people")
 
     assert response.status_code == 302
     assert auth.person(db, colleague)["is_active"] == 0

@@ -6,7 +6,7 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import auth
-from ..db import now, write
+from ..db import now, one, write
 from ..text import has_control_characters
 
 ORGANISATION_KINDS = {
@@ -38,6 +38,11 @@ def role_in_programme(db, person_id, programme_id):
     return row[0] if row else None
 
 
+def organisation(db, organisation_id):
+    """The organisation's row, or None (also for no id at all)."""
+    return one(db, "SELECT * FROM organisations WHERE id = ?", [organisation_id])
+
+
 def organisations(db):
     return list(db.query("SELECT * FROM organisations ORDER BY name"))
 
@@ -60,8 +65,40 @@ PEOPLE_FOR_ORGANISER = """SELECT p.* FROM people p
            OR NOT EXISTS (SELECT 1 FROM programme_members m WHERE m.person_id = p.id))"""
 
 
-def people_listing(db, organiser_id):
-    """The people an organiser may see, with organisation and programmes, by name."""
+# The people page's "signed up or not" filter: an invited person has no password yet.
+SIGN_UP_STATES = {"signed-up": "Signed up", "invited": "Invited, not signed up"}
+
+
+def _like(words):
+    """A LIKE pattern that matches the words literally, % and _ included."""
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def people_listing(db, organiser_id, search="", programme_id=None, role="", sign_up=""):
+    """The people an organiser may see, with organisation and programmes, by name; narrowed
+    by words in the name, e-mail, organisation or job title, a programme, a role and
+    whether they have signed up (a SIGN_UP_STATES key)."""
+    conditions, params = [], {"organiser": organiser_id}
+    if (search or "").strip():
+        conditions.append(
+            """(p.name LIKE :words ESCAPE '\\' OR p.email LIKE :words ESCAPE '\\'
+               OR o.name LIKE :words ESCAPE '\\' OR p.job_title LIKE :words ESCAPE '\\')"""
+        )
+        params["words"] = _like(search.strip())
+    if programme_id:
+        conditions.append(
+            """EXISTS (SELECT 1 FROM programme_members f WHERE f.person_id = p.id
+               AND f.programme_id = :programme)"""
+        )
+        params["programme"] = programme_id
+    if role:
+        conditions.append("p.role = :role")
+        params["role"] = role
+    if sign_up in SIGN_UP_STATES:
+        conditions.append("(p.password_hash IS NOT NULL) = :signed_up")
+        params["signed_up"] = int(sign_up == "signed-up")
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     return list(
         db.query(
             f"""SELECT p.id, p.name, p.email, p.role, p.is_active, p.job_title,
@@ -71,8 +108,21 @@ def people_listing(db, organiser_id):
                   AS programmes,
                   p.password_hash IS NOT NULL AS has_password
            FROM ({PEOPLE_FOR_ORGANISER}) p LEFT JOIN organisations o ON o.id = p.organisation_id
+           {where}
            ORDER BY p.name""",
-            {"organiser": organiser_id},
+            params,
+        )
+    )
+
+
+def person_memberships(db, person_id):
+    """The programmes a person is in, with their role in each, by programme name."""
+    return list(
+        db.query(
+            """SELECT g.id, g.name, m.role FROM programme_members m
+               JOIN programmes g ON g.id = m.programme_id WHERE m.person_id = ?
+               ORDER BY g.name""",
+            [person_id],
         )
     )
 

@@ -24,6 +24,7 @@ from ..db import get_db
 from ..security import Form, render_error
 from . import (
     ORGANISATION_KINDS,
+    SIGN_UP_STATES,
     ProgrammeError,
     add_member,
     create_organisation,
@@ -32,9 +33,11 @@ from . import (
     invite_person,
     may_change_account,
     may_issue_sign_in_link,
+    organisation,
     organisations,
     people_listing,
     person_for_organiser,
+    person_memberships,
     programme,
     programme_overview,
     role_in_programme,
@@ -62,6 +65,12 @@ class InviteForm(Form):
     organisation_id = SelectField("Organisation", coerce=int)
     role = SelectField("Role", choices=options((r, r.capitalize()) for r in auth.ROLES))
     programme_id = SelectField("Programme", coerce=int)
+
+
+class PersonForm(Form):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    organisation_id = SelectField("Organisation", coerce=int)
+    job_title = StringField("Job title", validators=[Length(max=200)])
 
 
 class ProgrammeForm(Form):
@@ -264,8 +273,71 @@ def people():
             return render_template(
                 "programmes/link.html", purpose="invite", name=form.name.data, token=token
             )
-    listing = people_listing(db, current_user.id)
-    return render_template("programmes/people.html", people=listing, form=form, programmes=mine)
+    filters = {
+        "search": request.args.get("q", "").strip(),
+        "programme_id": request.args.get("programme", type=int),
+        "role": request.args.get("role", "") if request.args.get("role") in auth.ROLES else "",
+        "sign_up": request.args.get("sign_up", ""),
+    }
+    listing = people_listing(db, current_user.id, **filters)
+    return render_template(
+        "programmes/people.html",
+        people=listing,
+        form=form,
+        programmes=mine,
+        filters=filters,
+        sign_up_states=SIGN_UP_STATES,
+    )
+
+
+def organiser_person(person_id):
+    """The person's row when the signed-in organiser may see them on the people page; 404
+    otherwise, the same answer as for someone who does not exist."""
+    return person_for_organiser(get_db(), current_user.id, person_id) or abort(404)
+
+
+@bp.get("/people/<int:person_id>")
+@auth.organiser_required
+def show_person(person_id):
+    db = get_db()
+    row = organiser_person(person_id)
+    return render_template(
+        "programmes/person.html",
+        person=row,
+        organisation=organisation(db, row["organisation_id"]),
+        memberships=person_memberships(db, person_id),
+        programmes=programme_overview(db, current_user.id),
+        may_change=may_change_account(db, current_user.id, row),
+        may_link=may_issue_sign_in_link(db, current_user.id, person_id),
+    )
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@auth.organiser_required
+def edit_person(person_id):
+    db = get_db()
+    row = organiser_person(person_id)
+    if not may_change_account(db, current_user.id, row):
+        return render_error(403, ACCOUNT_CHANGE_REFUSED)
+    form = PersonForm(data={**row, "organisation_id": row["organisation_id"] or 0})
+    form.organisation_id.choices = options(
+        [(0, "(none)")] + [(o["id"], o["name"]) for o in organisations(db)]
+    )
+    if form.validate_on_submit():
+        try:
+            auth.update_person(
+                db,
+                person_id,
+                form.name.data,
+                form.organisation_id.data or None,
+                form.job_title.data,
+            )
+        except auth.AccountError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(f"{form.name.data.strip()}'s details saved.", "info")
+            return redirect(url_for("programmes.show_person", person_id=person_id))
+    return render_template("programmes/person_edit.html", person=row, form=form)
 
 
 @bp.post("/people/<int:person_id>/programmes")
@@ -282,7 +354,7 @@ def add_to_programme(person_id):
         flash(str(error), "error")
     else:
         flash("Added to the programme.", "info")
-    return redirect(url_for("programmes.people"))
+    return redirect(url_for("programmes.show_person", person_id=person_id))
 
 
 ACCOUNT_CHANGE_REFUSED = (
@@ -300,7 +372,7 @@ SIGN_IN_LINK_REFUSED = (
 @auth.organiser_required
 def reset_link(person_id):
     db = get_db()
-    row = person_for_organiser(db, current_user.id, person_id) or abort(404)
+    row = organiser_person(person_id)
     if not may_issue_sign_in_link(db, current_user.id, person_id):
         return render_error(403, SIGN_IN_LINK_REFUSED)
     purpose = "reset" if row["password_hash"] else "invite"
@@ -322,12 +394,15 @@ def activate(person_id):
 
 def _set_active(person_id, active):
     db = get_db()
-    row = person_for_organiser(db, current_user.id, person_id) or abort(404)
+    row = organiser_person(person_id)
     if row["id"] == current_user.id and not active:
         flash("You cannot deactivate your own account.", "error")
     elif not may_change_account(db, current_user.id, row):
         return render_error(403, ACCOUNT_CHANGE_REFUSED)
+    elif not active and request.form.get("confirm") != "yes":
+        # One click must not shut someone out: the first POST asks, the second does it.
+        return render_template("programmes/deactivate.html", person=row)
     else:
         auth.set_active(db, person_id, active)
         flash(f"{row['name']} is now {'active' if active else 'deactivated'}.", "info")
-    return redirect(url_for("programmes.people"))
+    return redirect(url_for("programmes.show_person", person_id=person_id))
