@@ -90,31 +90,34 @@ def _visible_sql(viewer):
 VISIBLE = _visible_sql(":me")
 VISIBLE_ENTRIES = "SELECT e.* FROM journal_entries e WHERE " + VISIBLE
 
-# Entry rows with what lists and pages show beside them; always filtered by VISIBLE.
-_ENTRY_ROWS = """SELECT e.*, a.name AS author_name, pr.time_zone,
+# Entry rows are read with what lists and pages show beside them, composed from named
+# parts: the entry's own columns (all of them, or only what a list row shows), the labels
+# (author, time zone, themes, tags, meeting) and the joins those labels come from.
+_ALL_COLUMNS = "e.*"
+# What a list row shows (templates/journal/_list.html): no entry text.
+_LIST_COLUMNS = "e.id, e.author_id, e.meeting_id, e.title, e.visibility, e.created_at"
+_LABEL_COLUMNS = """a.name AS author_name, pr.time_zone,
     (SELECT group_concat(t.theme, '|') FROM journal_entry_themes t WHERE t.entry_id = e.id)
         AS theme_list,
     (SELECT group_concat(t.tag, '|') FROM journal_entry_tags t WHERE t.entry_id = e.id)
         AS tag_list,
-    m.title AS meeting_title, m.starts_at AS meeting_starts_at
-FROM journal_entries e
-JOIN people a ON a.id = e.author_id
+    m.title AS meeting_title, m.starts_at AS meeting_starts_at"""
+_LABEL_JOINS = """JOIN people a ON a.id = e.author_id
 JOIN programmes pr ON pr.id = e.programme_id
-LEFT JOIN meetings m ON m.id = e.meeting_id
-WHERE """
-# The same with only what a list row shows (templates/journal/_list.html): no entry text.
-_LIST_ROWS = _ENTRY_ROWS.replace(
-    "SELECT e.*,",
-    "SELECT e.id, e.author_id, e.meeting_id, e.title, e.visibility, e.created_at,",
-    1,
-)
+LEFT JOIN meetings m ON m.id = e.meeting_id"""
+
+
+def entry_rows_sql(columns=_ALL_COLUMNS, source="journal_entries e"):
+    """SELECT columns and labels FROM source (which names the entries `e`) ... WHERE: the
+    caller adds the condition, always including VISIBLE."""
+    return f"SELECT {columns},\n{_LABEL_COLUMNS}\nFROM {source}\n{_LABEL_JOINS}\nWHERE "
 
 
 # Queries
 
 
 def _entry(entry):
-    """A row of _ENTRY_ROWS, with its labels as sorted lists and its meeting as a label."""
+    """A row of entry_rows_sql(), with its labels as sorted lists and its meeting as a label."""
     # group_concat of a (entry_id, label) primary key: no repeats, no empty labels
     themes, tags = entry.pop("theme_list"), entry.pop("tag_list")
     entry["themes"] = sorted(themes.split("|")) if themes else []
@@ -154,7 +157,7 @@ def entries_visible_to(
     since/until: ISO dates (inclusive) on the day the entry was written.
     text: False gives only the columns a list shows (no body, prompts or their HTML).
     """
-    sql = (_ENTRY_ROWS if text else _LIST_ROWS) + VISIBLE
+    sql = entry_rows_sql(_ALL_COLUMNS if text else _LIST_COLUMNS) + VISIBLE
     params = {"me": person_id, "limit": limit, "offset": offset}
     if author == "me":
         sql += " AND e.author_id = :me"
@@ -199,7 +202,7 @@ def entry_page(db, person_id, page=1, per_page=PAGE_SIZE, **filters):
 
 def visible_entry(db, person_id, entry_id):
     """The entry if this person may read it, else None (missing and not-yours look alike)."""
-    sql = _ENTRY_ROWS + "e.id = :entry AND " + VISIBLE
+    sql = entry_rows_sql() + "e.id = :entry AND " + VISIBLE
     row = one(db, sql, {"me": person_id, "entry": entry_id})
     return _entry(row) if row else None
 
@@ -244,7 +247,7 @@ def consented_entries_for_pair(db, pair_id):
     """
     order = " ".join(f"WHEN '{key}' THEN {i}" for i, key in enumerate(CASE_STUDY_SECTIONS))
     sql = (
-        _ENTRY_ROWS
+        entry_rows_sql()
         + "e.pair_id = :pair AND e.consent_to_quote = 1 AND e.visibility != 'private' "
         + "AND NOT EXISTS (SELECT 1 FROM pair_members cpm WHERE cpm.pair_id = :pair AND NOT "
         + _visible_sql("cpm.person_id")

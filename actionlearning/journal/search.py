@@ -8,7 +8,8 @@ import re
 
 from markupsafe import Markup, escape
 
-from . import _ENTRY_ROWS, VISIBLE, _entry
+from ..db import rows
+from . import VISIBLE, _entry, entry_rows_sql
 
 SEARCH_LIMIT = 50
 
@@ -39,27 +40,30 @@ def _highlight(snippet):
     )
 
 
-def search_entries(db, person_id, text, limit=SEARCH_LIMIT):
-    """Entries this person may read that match the words, best first, with escaped snippets.
+# Newest first, by entry number (ids follow the order entries were saved), which FTS5
+# walks backwards without reading every match: the first page costs the same however
+# many entries hold the words. Not bm25: it weighs each word by how many entries in the
+# whole index hold it, readable or not, so the order of two entries of one's own would
+# tell whether someone's private entry, in any programme, contains a word.
+_SEARCH_SOURCE = "journal_entries_fts JOIN journal_entries e ON e.id = journal_entries_fts.rowid"
+_SNIPPET = "snippet(journal_entries_fts, -1, :start, :end, '…', 16) AS snippet"
 
-    The visibility rule sits inside the search SQL, so the cap never hides an
-    entry behind ones the person may not read.
+
+def search_entries(db, person_id, text, limit=SEARCH_LIMIT):
+    """Entries this person may read that match the words, newest first, with escaped
+    snippets; at most `limit` of them.
+
+    The visibility rule sits inside the search SQL, so the cap never hides an entry
+    behind ones the person may not read, and the order depends on readable entries only.
     """
     query = fts_query(text)
     if not query:
         return []
     sql = (
-        _ENTRY_ROWS.replace(
-            "FROM journal_entries e",
-            "FROM journal_entries_fts "
-            "JOIN journal_entries e ON e.rowid = journal_entries_fts.rowid",
-        ).replace(
-            "SELECT e.*,",
-            "SELECT e.*, snippet(journal_entries_fts, -1, :start, :end, '…', 16) AS snippet,",
-        )
+        entry_rows_sql(f"e.*, {_SNIPPET}", _SEARCH_SOURCE)
         + "journal_entries_fts MATCH :query AND "
         + VISIBLE
-        + " ORDER BY journal_entries_fts.rank LIMIT :limit"
+        + " ORDER BY journal_entries_fts.rowid DESC LIMIT :limit"
     )
     params = {
         "me": person_id,
@@ -69,7 +73,7 @@ def search_entries(db, person_id, text, limit=SEARCH_LIMIT):
         "end": SNIPPET_END,
     }
     results = []
-    for row in db.query(sql, params):
+    for row in rows(db, sql, params):
         entry = _entry(row)
         entry["snippet_marked"] = _highlight(entry.pop("snippet"))
         results.append(entry)
