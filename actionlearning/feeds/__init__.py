@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vCalAddress, vDuration
 
-from ..db import now, write
+from ..db import now, one, rows, write
 from ..scheduling import MEETING_KINDS, VISIBLE_MEETINGS
 from ..text import CONTROL_CHARACTERS
 from .timezones import vtimezone
@@ -292,9 +292,13 @@ def _description(row, page_url):
     return clean("\n".join(lines))
 
 
-def meeting_event(row, base_url):
-    """One meeting as a VEVENT. DTSTAMP is its last change: with no METHOD, RFC 5545 says
-    DTSTAMP is when the information was last revised, which also keeps the text stable."""
+def meeting_event(row, base_url, stamp=None):
+    """One meeting as a VEVENT, for feeds, downloads and invitations alike.
+
+    DTSTAMP is the meeting's last change unless a stamp is given: with no METHOD, RFC 5545
+    says DTSTAMP is when the information was last revised, which also keeps a feed's text
+    stable; in an invitation (RFC 5546) it is when the message was made.
+    """
     zone = ZoneInfo(row["time_zone"])
     cancelled = row["status"] == "cancelled"
     page_url = f"{base_url}/meetings/{row['id']}"
@@ -302,7 +306,7 @@ def meeting_event(row, base_url):
     changed = _utc(row["updated_at"])
     event = Event()
     event.add("uid", row["uid"])
-    event.add("dtstamp", changed)
+    event.add("dtstamp", stamp or changed)
     event.add("dtstart", _utc(row["starts_at"]).astimezone(zone))
     event.add("dtend", _utc(row["ends_at"]).astimezone(zone))
     event.add("sequence", row["sequence"])
@@ -363,6 +367,94 @@ def meeting_calendar(meeting, base_url):
     row = {"programme_name": "", "learning_set_name": None, **meeting}
     calendar = _calendar(meeting["title"], meeting["time_zone"], f"file-{meeting['uid']}", False)
     return _serialise(calendar, [row], base_url, meeting["time_zone"])
+
+
+# Invitations (iTIP, RFC 5546): the feed's own VEVENT, sent to one person
+
+# A meeting with its set's facilitator, who organises it (invitation_organiser).
+INVITATION_MEETING = """SELECT m.*, g.time_zone, g.name AS programme_name,
+  s.name AS learning_set_name, f.id AS facilitator_id, f.name AS facilitator_name,
+  f.email AS facilitator_email
+FROM meetings m JOIN programmes g ON g.id = m.programme_id
+LEFT JOIN learning_sets s ON s.id = m.learning_set_id
+LEFT JOIN people f ON f.id = s.facilitator_id AND f.is_active = 1
+WHERE m.id = :id"""
+LEFT_MEETING = "You are no longer expected at this meeting."
+
+
+def invitation_meeting(db, meeting_id):
+    """A meeting as invitation() needs it (programme zone, names, facilitator), or None."""
+    found = rows(db, INVITATION_MEETING, {"id": meeting_id})
+    return found[0] if found else None
+
+
+def invitation_organiser(row, attendee_id, mailbox):
+    """Who an invitation comes from: a set meeting's facilitator, else the programme's mailbox.
+
+    The facilitator's own copy comes from the mailbox too: a client shown an invitation
+    whose organiser is the reader treats it as their own meeting and may not file it.
+    mailbox: {name, email}.
+    """
+    if row["kind"] == "set_meeting" and row["facilitator_id"] not in (None, attendee_id):
+        return {"name": row["facilitator_name"], "email": row["facilitator_email"]}
+    return mailbox
+
+
+def _address(person):
+    return vCalAddress(f"mailto:{person['email']}")
+
+
+def _display_name(name):
+    # A parameter value cannot hold a double quote; RFC 6868's ^' escape for one is
+    # shown as it is by Outlook and vobject, so it becomes an apostrophe.
+    return clean(name).replace('"', "'")
+
+
+def invitation(row, attendee, organiser, base_url, cancel=False, at=None):
+    """One meeting as an iTIP message to one person, as iCalendar bytes.
+
+    METHOD:REQUEST files the meeting in the person's calendar, or updates it there;
+    METHOD:CANCEL, for a cancelled meeting or (cancel=True) one that no longer concerns them,
+    takes it out. The VEVENT is the feeds' own, so UID, SEQUENCE, VTIMEZONE and summary are
+    theirs and a client updates the one event it may also show from a feed.
+    row: from invitation_meeting(); attendee and organiser: {name, email}; at: an aware
+    datetime, the message's DTSTAMP (now when not given).
+    """
+    if cancel and row["status"] != "cancelled":  # for this person it is cancelled
+        row = {**row, "status": "cancelled", "cancel_reason": LEFT_MEETING}
+    cancel = row["status"] == "cancelled"
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if cancel else "REQUEST")
+    calendar.add_component(vtimezone(row["time_zone"]))
+    event = meeting_event(row, base_url, stamp=(at or datetime.now(UTC)).astimezone(UTC))
+    event.add("organizer", _address(organiser), parameters={"CN": _display_name(organiser["name"])})
+    event.add(
+        "attendee",
+        _address(attendee),
+        parameters={
+            "CN": _display_name(attendee["name"]),
+            "CUTYPE": "INDIVIDUAL",
+            "ROLE": "REQ-PARTICIPANT",
+            "PARTSTAT": "NEEDS-ACTION",
+            "RSVP": "FALSE",  # replies are not read: attendance is recorded on the meeting page
+        },
+    )
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def meeting_invitation(db, meeting_id, person_id, base_url, mailbox, cancel=False, at=None):
+    """The invitation to one meeting for one person (see invitation()), or None when either
+    is missing."""
+    row = invitation_meeting(db, meeting_id)
+    person = one(db, "SELECT id, name, email FROM people WHERE id = ?", [person_id])
+    if row is None or person is None:
+        return None
+    organiser = invitation_organiser(row, person_id, mailbox)
+    return invitation(row, person, organiser, base_url, cancel, at)
 
 
 def google_calendar_url(meeting, base_url):

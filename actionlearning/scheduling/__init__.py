@@ -291,26 +291,33 @@ def can_manage_learning_set(db, person_id, learning_set_id):
     )
 
 
-# Clashes: warnings, never refusals (a facilitator may have reasons).
+# Who a meeting concerns: everyone expected there, invited to it and told when it changes. A
+# set meeting's facilitator and the members of the set's pairs; a seminar's or the
+# conference's whole programme. Only people in the programme: the rest could not open the
+# meeting (VISIBLE_MEETINGS), so it concerns no one outside it. Keyed by kind, programme and
+# set rather than a meeting id, so that a meeting not yet saved (a series preview) has
+# people too.
+MEETING_PEOPLE = """
+SELECT pm.person_id FROM programme_members pm
+WHERE pm.programme_id = :programme AND (
+  :kind != 'set_meeting'
+  OR pm.person_id = (SELECT facilitator_id FROM learning_sets WHERE id = :learning_set)
+  OR pm.person_id IN (SELECT pr.person_id FROM pairs p JOIN pair_members pr ON pr.pair_id = p.id
+                      WHERE p.learning_set_id = :learning_set))
+"""
 
 
 def meeting_people(db, row):
-    """Ids of everyone expected at a meeting: a set's members and facilitator, or everyone."""
-    if row["kind"] != "set_meeting":
-        return {
-            r[0]
-            for r in db.execute(
-                "SELECT person_id FROM programme_members WHERE programme_id = ?",
-                [row["programme_id"]],
-            )
-        }
-    people = set(set_member_ids(db, row["learning_set_id"]))
-    facilitator = db.execute(
-        "SELECT facilitator_id FROM learning_sets WHERE id = ?", [row["learning_set_id"]]
-    ).fetchone()
-    if facilitator and facilitator[0]:
-        people.add(facilitator[0])
-    return people
+    """Ids of everyone a meeting (a row, or a dict with its kind, programme and set) concerns."""
+    params = {
+        "programme": row["programme_id"],
+        "kind": row["kind"],
+        "learning_set": row.get("learning_set_id"),
+    }
+    return {r[0] for r in db.execute(MEETING_PEOPLE, params)}
+
+
+# Clashes: warnings, never refusals (a facilitator may have reasons).
 
 
 def clashes(db, candidate, exclude_meeting_id=None):
