@@ -546,7 +546,7 @@ def test_subscribe_page_offers_webcal_and_https_links(client, db, world, login):
     html = client.get("/calendar").get_data(as_text=True)
 
     assert f'href="webcal://localhost/feeds/{token}.ics"' in html
-    assert f'value="http://localhost/feeds/{token}.ics"' in html
+    assert f">http://localhost/feeds/{token}.ics</textarea>" in html
     assert "Reset my link" in html
     assert "/calendar/sets/" not in html
 
@@ -557,7 +557,7 @@ def test_subscribe_page_gives_facilitator_their_set_feed(client, db, world, logi
 
     html = client.get("/calendar").get_data(as_text=True)
 
-    assert f'value="http://localhost/feeds/{token}.ics"' in html
+    assert f">http://localhost/feeds/{token}.ics</textarea>" in html
     assert feeds.feed_token(db, SECRET, "s", world["other_set"]) not in html
 
 
@@ -567,7 +567,7 @@ def test_subscribe_page_gives_organiser_the_programme_feed(client, db, world, lo
 
     html = client.get("/calendar").get_data(as_text=True)
 
-    assert f'value="http://localhost/feeds/{token}.ics"' in html
+    assert f">http://localhost/feeds/{token}.ics</textarea>" in html
 
 
 def test_google_calendar_link_carries_utc_times(db, world):

@@ -182,3 +182,25 @@ def test_deactivation_asks_first_and_changes_nothing_until_confirmed(
 
     assert done.status_code == 302
     assert auth.person(db, person)["is_active"] == 0
+
+
+# Links to copy
+
+
+def test_feed_link_is_shown_whole_with_a_copy_button_for_the_script(client, login, make_person):
+    login(make_person())
+
+    html = client.get("/calendar").get_data(as_text=True)
+
+    link = re.search(
+        r'<textarea id="personal-link" class="copy" readonly[^>]*>([^<]+)</textarea>', html
+    )
+    assert link and link.group(1).startswith("http://localhost/feeds/")
+    assert '<button type="button" class="secondary" data-copy="personal-link" hidden>' in html
+    assert '<script src="/static/copy.js" defer></script>' in html
+
+
+def test_copy_script_is_served_as_javascript(client):
+    with client.get("/static/copy.js") as response:
+        assert response.status_code == 200
+        assert response.mimetype in ("text/javascript", "application/javascript")
