@@ -440,6 +440,69 @@ def m007_action_point_owner_updates(db):
     db["action_points"].add_column("owner_updated_at", str)
 
 
+def m011_evaluation(db):
+    """Before-and-after self-ratings: rounds a programme opens and closes, one response per
+    person per round, a 1-5 rating per factor, and the charts drawn from the aggregates.
+
+    A chart is stored with a fingerprint of the figures it shows, so it is drawn once per
+    change of those figures rather than on every page view or export.
+    """
+    db["evaluation_rounds"].create(
+        {
+            "id": int,
+            "programme_id": int,
+            "stage": str,
+            "status": str,
+            "opened_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        not_null={"programme_id", "stage", "status", "opened_at"},
+        foreign_keys=[("programme_id", "programmes")],
+    )
+    db["evaluation_rounds"].create_index(["programme_id", "stage"], unique=True)
+    db["evaluation_responses"].create(
+        {
+            "id": int,
+            "round_id": int,
+            "person_id": int,
+            "submitted_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"round_id", "person_id", "submitted_at", "updated_at"},
+        foreign_keys=[("round_id", "evaluation_rounds"), ("person_id", "people")],
+    )
+    db["evaluation_responses"].create_index(["round_id", "person_id"], unique=True)
+    db["evaluation_responses"].create_index(["person_id"])
+    db["evaluation_ratings"].create(
+        {
+            "response_id": int,
+            "factor": str,
+            "rating": int,
+            "comment": str,
+            "for_case_study": int,
+        },
+        pk=("response_id", "factor"),
+        not_null={"rating"},
+        defaults={"comment": "", "for_case_study": 0},
+        foreign_keys=[("response_id", "evaluation_responses")],
+    )
+    db["evaluation_charts"].create(
+        {
+            "programme_id": int,
+            "kind": str,
+            "fingerprint": str,
+            "svg": str,
+            "png": bytes,
+            "drawn_at": str,
+        },
+        pk=("programme_id", "kind"),
+        not_null={"fingerprint", "svg", "png", "drawn_at"},
+        foreign_keys=[("programme_id", "programmes")],
+    )
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -448,4 +511,5 @@ MIGRATIONS = [
     m005_case_study_tables,
     m006_feed_changes,
     m007_action_point_owner_updates,
+    m011_evaluation,
 ]

@@ -470,6 +470,7 @@ FEED = "calendar data: logistics only, never journal text"
 ACTION = "POST only: changes data, shows no page of its own"
 PUBLIC = "no sign-in: no journal data"
 STATIC = "static files"
+EVALUATION = "ratings: own answers, or aggregates with small groups suppressed (test_evaluation)"
 
 ROUTES = {
     "/static/<path:filename>": STATIC,
@@ -540,6 +541,13 @@ ROUTES = {
     "/case-studies/export": CASE_STUDY,
     "/case-studies/export.zip": CASE_STUDY,
     "/case-studies/export/conference-pack.md": CASE_STUDY,
+    # evaluation
+    "/evaluation": EVALUATION,
+    "/evaluation/rounds/<int:round_id>": EVALUATION,
+    "/programmes/<int:programme_id>/evaluation": EVALUATION,
+    "/programmes/<int:programme_id>/evaluation/rounds/<int:round_id>/close": ACTION,
+    "/programmes/<int:programme_id>/evaluation/<kind>.svg": EVALUATION,
+    "/programmes/<int:programme_id>/evaluation.csv": EVALUATION,
 }
 
 

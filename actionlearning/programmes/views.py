@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import auth, journal, scheduling
+from .. import auth, evaluation, journal, scheduling
 from ..db import get_db
 from ..security import Form, render_error
 from . import (
@@ -107,7 +107,10 @@ def home():
         return render_template("programmes/facilitator_home.html", summaries=summaries)
     schedule = scheduling.dashboard.my_schedule(db, current_user.id)
     reflect = journal.meetings_to_reflect_on(db, current_user.id)  # the journal's cycle prompt
-    return render_template("programmes/home.html", reflect=reflect, **schedule)
+    ratings_due = evaluation.open_rounds_to_answer(db, current_user.id)
+    return render_template(
+        "programmes/home.html", reflect=reflect, ratings_due=ratings_due, **schedule
+    )
 
 
 @bp.get("/healthz")
