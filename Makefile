@@ -51,10 +51,16 @@ run: export ACTIONLEARNING_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: deps
 	$(FLASK) init-db
 	$(FLASK) demo --if-empty
+	@# The outbox is delivered beside the app (as .eml files under instance/mail/ unless
+	@# ACTIONLEARNING_MAIL_SERVER is set); the sender stops when the app does.
+	$(FLASK) send-mail --loop & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 serve: deps
 	$(FLASK) init-db
+	$(FLASK) send-mail --loop & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) 'actionlearning:create_app()'
 
 test: dev-deps system-deps node-deps

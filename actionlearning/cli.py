@@ -24,6 +24,7 @@ def init_app(app):
         export_case_studies_command,
         import_people_command,
         export_journal_command,
+        send_mail_command,
     ):
         app.cli.add_command(command)
 
@@ -287,3 +288,42 @@ def export_journal_command(email, out):
     with open(out, "wb") as f:
         f.write(data)
     click.echo(f"Wrote the journal of {row['email']} to {out}.")
+
+
+@click.command("send-mail")
+@with_appcontext
+@click.option("--loop", is_flag=True, help="Keep delivering, as a service, until stopped.")
+@click.option(
+    "--poll",
+    "poll_seconds",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="With --loop: seconds between passes.",
+)
+def send_mail_command(loop, poll_seconds):
+    """Deliver what the outbox holds (SMTP, or .eml files when no server is set)."""
+    import signal
+    import threading
+
+    from .mail import sender
+
+    try:
+        settings = sender.settings_from(current_app)
+    except sender.MailConfigurationError as error:
+        fail(str(error))
+    click.echo(f"send-mail: {sender.describe(settings)}.")
+    stop = threading.Event()
+    if loop:
+        # systemd and make serve stop the service with SIGTERM: finish the message in hand.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    try:
+        totals = sender.run(get_db(), settings, loop, poll_seconds, stop, log=click.echo)
+    except (sender.MailConfigurationError, sender.ServerUnavailable) as error:
+        fail(f"{error}. Queued messages stay in the outbox.")
+    if not loop:
+        click.echo(
+            f"send-mail: {totals['sent']} sent, {totals['failed']} failed, "
+            f"{totals['deferred']} to retry."
+        )

@@ -503,6 +503,64 @@ def m011_evaluation(db):
     )
 
 
+def m009_outbox(db):
+    """The mail outbox, written in the same transaction as the change that causes each
+    message, and the kinds of optional mail each person has turned off."""
+    db["outbox"].create(
+        {
+            "id": int,
+            "message_id": str,
+            "person_id": int,
+            "to_addr": str,
+            "to_name": str,
+            "programme_id": int,
+            "kind": str,
+            "subject": str,
+            "body_text": str,
+            "body_html": str,
+            "calendar_method": str,
+            "calendar_ics": str,
+            "coalesce_key": str,
+            "queued_at": str,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={
+            "message_id",
+            "to_addr",
+            "kind",
+            "subject",
+            "body_text",
+            "queued_at",
+            "status",
+            "attempts",
+            "next_attempt_at",
+        },
+        defaults={"to_name": "", "status": "queued", "attempts": 0},
+        foreign_keys=[("person_id", "people"), ("programme_id", "programmes")],
+    )
+    # The sender's question: what is due now.
+    db.execute("CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'queued'")
+    # A newer version of a still-queued message replaces it: found by key and recipient.
+    db.execute(
+        "CREATE INDEX outbox_coalesce ON outbox (coalesce_key, to_addr)"
+        " WHERE status = 'queued' AND coalesce_key IS NOT NULL"
+    )
+    db["outbox"].create_index(["person_id"])
+    db["outbox"].create_index(["programme_id", "queued_at"])
+    # A row means: this person has turned this kind of optional mail off.
+    db["mail_opt_outs"].create(
+        {"person_id": int, "kind": str, "opted_out_at": str},
+        pk=("person_id", "kind"),
+        not_null={"opted_out_at"},
+        foreign_keys=[("person_id", "people")],
+    )
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -512,4 +570,5 @@ MIGRATIONS = [
     m006_feed_changes,
     m007_action_point_owner_updates,
     m011_evaluation,
+    m009_outbox,
 ]

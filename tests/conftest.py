@@ -11,6 +11,8 @@ from actionlearning import auth, create_app, programmes
 from actionlearning.db import connect
 from actionlearning.programmes.pairs import create_learning_set, create_pair
 
+from .mail_server import MailServer
+
 PASSWORD = "correct-horse-battery"
 
 
@@ -25,6 +27,14 @@ def app(tmp_path):
         }
     )
     yield app
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on loopback; point the app at it with mail_server.settings()."""
+    server = MailServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
