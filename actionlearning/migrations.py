@@ -503,6 +503,25 @@ def m011_evaluation(db):
     )
 
 
+def m012_organisation_keys(db):
+    """Organisation names unique regardless of case and spacing, by a normalised key.
+
+    "london borough of camden" and "London  Borough of Camden" share the key
+    "london borough of camden", and a unique index holds it. Duplicates made before this
+    migration are kept (people point at them): the oldest holds the key, later ones keep a
+    NULL key, which the unique index allows, and no new name can match any of them.
+    """
+    db["organisations"].add_column("name_key", str)
+    taken = set()
+    for row_id, name in db.execute("SELECT id, name FROM organisations ORDER BY id").fetchall():
+        # The same rule as programmes.organisation_key(), frozen here as of this migration.
+        key = " ".join(name.split()).casefold()
+        if key not in taken:
+            taken.add(key)
+            db.execute("UPDATE organisations SET name_key = ? WHERE id = ?", [key, row_id])
+    db["organisations"].create_index(["name_key"], unique=True)
+
+
 def m009_outbox(db):
     """The mail outbox, written in the same transaction as the change that causes each
     message, and the kinds of optional mail each person has turned off."""
@@ -571,4 +590,5 @@ MIGRATIONS = [
     m007_action_point_owner_updates,
     m011_evaluation,
     m009_outbox,
+    m012_organisation_keys,
 ]

@@ -2,10 +2,13 @@
 programme's home, the calendar, help, favicon and badges."""
 
 import re
+import sqlite3
 
 import pytest
 
 from actionlearning import auth, programmes
+from actionlearning.db import connect, migrate, write
+from actionlearning.migrations import MIGRATIONS, m012_organisation_keys
 
 from .conftest import csrf_token
 
@@ -204,3 +207,96 @@ def test_copy_script_is_served_as_javascript(client):
     with client.get("/static/copy.js") as response:
         assert response.status_code == 200
         assert response.mimetype in ("text/javascript", "application/javascript")
+
+
+# Organisations: one name, whatever the capitals and spaces
+
+
+def test_organisation_differing_only_in_case_and_spacing_is_refused_naming_the_existing_one(
+    client, login, db, organiser, make_organisation
+):
+    make_organisation("London Borough of Camden", "local_authority")
+    login(organiser)
+
+    response = post(
+        client,
+        "/organisations",
+        {"name": "  london borough   of camden ", "kind": "local_authority"},
+        "/organisations",
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "“London Borough of Camden” is already on the list" in html
+    assert [o["name"] for o in programmes.organisations(db)] == ["London Borough of Camden"]
+
+
+def test_near_duplicate_organisation_is_offered_then_added_only_when_asked(
+    client, login, db, organiser, make_organisation
+):
+    make_organisation("London Borough of Camden", "local_authority")
+    login(organiser)
+    data = {"name": "London Borough of Camdem", "kind": "local_authority"}
+
+    offered = post(client, "/organisations", data, "/organisations")
+
+    html = offered.get_data(as_text=True)
+    assert "Is it one of these?" in html and "<li>London Borough of Camden</li>" in html
+    assert len(programmes.organisations(db)) == 1
+
+    added = post(client, "/organisations", {**data, "add_anyway": "1"}, "/organisations")
+
+    assert added.status_code == 302
+    assert [o["name"] for o in programmes.organisations(db)] == [
+        "London Borough of Camdem",
+        "London Borough of Camden",
+    ]
+
+
+def test_unrelated_organisation_is_added_without_a_question(client, login, db, organiser):
+    login(organiser)
+
+    response = post(
+        client, "/organisations", {"name": "Whittington Health", "kind": "nhs"}, "/organisations"
+    )
+
+    assert response.status_code == 302
+    assert [o["name"] for o in programmes.organisations(db)] == ["Whittington Health"]
+
+
+def test_import_and_demo_reuse_an_organisation_whatever_its_spacing(db, make_organisation):
+    camden = make_organisation("London Borough of Camden", "local_authority")
+
+    assert programmes.create_organisation(db, "LONDON  borough of camden", "nhs") == camden
+
+
+def test_unique_key_holds_even_past_the_domain(db, make_organisation):
+    make_organisation("London Borough of Camden", "local_authority")
+
+    with pytest.raises(sqlite3.IntegrityError):
+        db["organisations"].insert(
+            {"name": "x", "kind": "nhs", "name_key": "london borough of camden"}
+        )
+
+
+def test_organisation_key_migration_keeps_old_duplicates_and_keys_the_oldest(tmp_path):
+    db = connect(str(tmp_path / "old.db"))
+    before = MIGRATIONS.index(m012_organisation_keys)
+    for number, migration in enumerate(MIGRATIONS[:before], start=1):
+        with write(db):
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    for name in ("London Borough of Camden", "london borough of camden", "Whittington Health"):
+        db["organisations"].insert({"name": name, "kind": "nhs"})
+
+    migrate(db)
+
+    keys = db.execute("SELECT name, name_key FROM organisations ORDER BY id").fetchall()
+    assert keys == [
+        ("London Borough of Camden", "london borough of camden"),
+        ("london borough of camden", None),
+        ("Whittington Health", "whittington health"),
+    ]
+    with pytest.raises(programmes.ProgrammeError, match="“London Borough of Camden”"):
+        programmes.add_organisation(db, "LONDON BOROUGH OF CAMDEN", "local_authority")
+    db.conn.close()

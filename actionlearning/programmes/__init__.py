@@ -2,6 +2,7 @@
 
 Pairs and learning sets are in pairs.py."""
 
+import difflib
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,6 +20,14 @@ ORGANISATION_KINDS = {
 
 class ProgrammeError(ValueError):
     """A programme change that cannot be made; the message says why."""
+
+
+class SimilarOrganisations(ProgrammeError):
+    """Organisations with names close to a new one: perhaps it is one of them."""
+
+    def __init__(self, names):
+        super().__init__(f"Is it one of these? {'; '.join(names)}")
+        self.names = names
 
 
 # Queries
@@ -47,11 +56,25 @@ def organisations(db):
     return list(db.query("SELECT * FROM organisations ORDER BY name"))
 
 
+def organisation_key(name):
+    """What makes two organisation names the same: case and spacing do not count."""
+    return " ".join((name or "").split()).casefold()
+
+
 def organisation_by_name(db, name):
-    rows = list(
-        db.query("SELECT * FROM organisations WHERE lower(name) = lower(?)", [(name or "").strip()])
-    )
-    return rows[0] if rows else None
+    """The organisation called that, whatever the case and spacing, or None."""
+    return one(db, "SELECT * FROM organisations WHERE name_key = ?", [organisation_key(name)])
+
+
+def similar_organisations(db, name, cutoff=0.8):
+    """Names of organisations close to this one (a typo, "Council" left off), closest first."""
+    key = organisation_key(name)
+    scored = []
+    for row in organisations(db):
+        ratio = difflib.SequenceMatcher(None, key, organisation_key(row["name"])).ratio()
+        if cutoff <= ratio < 1:
+            scored.append((-ratio, row["name"]))
+    return [found for _, found in sorted(scored)]
 
 
 # The one place that says whom an organiser sees on the people page and may act on there:
@@ -274,17 +297,49 @@ def update_programme(
         db["programmes"].update(programme_id, values)
 
 
-def create_organisation(db, name, kind):
-    """Add an organisation, or return the id of the one already called that."""
+def _check_organisation(name, kind):
     if kind not in ORGANISATION_KINDS:
         raise ProgrammeError(f"Organisation kind must be one of {', '.join(ORGANISATION_KINDS)}.")
     if not (name or "").strip() or has_control_characters(name):
         raise ProgrammeError("An organisation needs a name without control characters.")
+
+
+def create_organisation(db, name, kind):
+    """Add an organisation, or return the id of the one already called that (whatever the
+    case and spacing): the import and the demo refer to organisations by name."""
+    _check_organisation(name, kind)
     with write(db):
         existing = organisation_by_name(db, name)
         if existing:
             return existing["id"]
-        return db["organisations"].insert({"name": name.strip(), "kind": kind}).last_pk
+        return _insert_organisation(db, name, kind)
+
+
+def add_organisation(db, name, kind, allow_similar=False):
+    """Add a new organisation and return its id. Refused when one is already called that,
+    whatever the case and spacing (the message names it); SimilarOrganisations when names
+    are close, unless allow_similar (the organiser has seen them and adds it anyway)."""
+    _check_organisation(name, kind)
+    with write(db):
+        existing = organisation_by_name(db, name)
+        if existing:
+            raise ProgrammeError(
+                f"“{existing['name']}” is already on the list (names are the same whatever "
+                "the capitals and spaces): use that one rather than adding it again."
+            )
+        similar = [] if allow_similar else similar_organisations(db, name)
+        if similar:
+            raise SimilarOrganisations(similar)
+        return _insert_organisation(db, name, kind)
+
+
+def _insert_organisation(db, name, kind):
+    name = " ".join(name.split())
+    return (
+        db["organisations"]
+        .insert({"name": name, "kind": kind, "name_key": organisation_key(name)})
+        .last_pk
+    )
 
 
 def add_member(db, programme_id, person_id, role):

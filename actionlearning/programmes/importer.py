@@ -12,7 +12,7 @@ import re
 from .. import auth
 from ..db import now, write
 from ..text import has_control_characters, render_markdown
-from . import ORGANISATION_KINDS, programme
+from . import ORGANISATION_KINDS, create_organisation, organisation_by_name, programme
 from .pairs import DEFAULT_GROUND_RULES, PARTNERING_MODELS
 
 REQUIRED_COLUMNS = ("email", "name", "role")
@@ -258,13 +258,11 @@ def _apply(db, rows, checker):
     organisation_ids = {}
     for name_lower, (kind, number) in checker.organisation_kinds.items():
         name = next(r["organisation"] for n, r in rows if n == number)
-        found = db.execute(
-            "SELECT id FROM organisations WHERE lower(name) = ?", [name_lower]
-        ).fetchone()
+        found = organisation_by_name(db, name)
         if found is None:
-            found = (db["organisations"].insert({"name": name, "kind": kind}).last_pk,)
+            found = {"id": create_organisation(db, name, kind)}
             counts["organisations"] += 1
-        organisation_ids[name_lower] = found[0]
+        organisation_ids[name_lower] = found["id"]
     person_ids = {}
     for number, row in rows:
         email = auth.normalise_email(row["email"])

@@ -26,8 +26,9 @@ from . import (
     ORGANISATION_KINDS,
     SIGN_UP_STATES,
     ProgrammeError,
+    SimilarOrganisations,
     add_member,
-    create_organisation,
+    add_organisation,
     create_programme,
     importer,
     invite_person,
@@ -194,19 +195,25 @@ def show_programme(programme_id):
 def organisation_list():
     db = get_db()
     form = OrganisationForm()
+    similar = []
     if form.validate_on_submit():
         try:
-            create_organisation(db, form.name.data, form.kind.data)
+            add_organisation(
+                db, form.name.data, form.kind.data, bool(request.form.get("add_anyway"))
+            )
+        except SimilarOrganisations as error:
+            similar = error.names
         except ProgrammeError as error:
             form.name.errors.append(str(error))
         else:
-            flash(f"{form.name.data.strip()} added.", "info")
+            flash(f"{' '.join(form.name.data.split())} added.", "info")
             return redirect(url_for("programmes.organisation_list"))
     return render_template(
         "programmes/organisations.html",
         organisations=organisations(db),
         kinds=ORGANISATION_KINDS,
         form=form,
+        similar=similar,
     )
 
 
