@@ -11,12 +11,13 @@ import secrets
 from .. import auth, demo_data, programmes
 from ..programmes.pairs import create_learning_set, create_pair
 from . import casestudies as casestudies_demo
+from . import evaluation as evaluation_demo
 from . import journal as journal_demo
 from . import schedule as schedule_demo
 
 CREDENTIALS_FILE = "demo-sign-in.txt"
 # feature loaders: (db, ids) -> None, run in order (journal after scheduling: it links meetings)
-LOADERS = (schedule_demo.load, journal_demo.load, casestudies_demo.load)
+LOADERS = (schedule_demo.load, journal_demo.load, casestudies_demo.load, evaluation_demo.load)
 
 
 def load_demo(db, password=None, instance_path=None, base_url="http://127.0.0.1:5000"):

@@ -22,7 +22,7 @@ CHARTS = {
     "themes": "Themes of entries shared with the programme",
 }
 # Bump when the drawing code changes, so stored charts are drawn again.
-DRAWING_VERSION = "1"
+DRAWING_VERSION = "2"
 
 
 def programme_charts(db, programme_id, at=None):
@@ -199,14 +199,14 @@ def _draw(kind, table):
 
     # Stable output: the same figures give the same file (no random ids or dates).
     matplotlib.rcParams["svg.hashsalt"] = "actionlearning"
-    figure = Figure(figsize=(8, 5.5 if kind == "ratings" else 4), layout="constrained")
+    figure = Figure(figsize=(8, 6 if kind == "ratings" else 4), layout="constrained")
     axes = figure.subplots()
     if not table["rows"]:
         axes.text(0.5, 0.5, table["note"], ha="center", va="center", wrap=True)
         axes.set_axis_off()
     else:
         DRAWERS[kind](axes, table)
-    axes.set_title(CHARTS[kind])
+    axes.set_title(CHARTS[kind], pad=28 if kind == "ratings" else 6)
     svg, png = io.StringIO(), io.BytesIO()
     figure.savefig(svg, format="svg", metadata={"Date": None})
     figure.savefig(png, format="png", dpi=120, metadata={"Software": None})
@@ -224,15 +224,18 @@ def _draw_ratings(axes, table):
     axes.invert_yaxis()
     axes.set_xlim(0, 5)
     axes.set_xlabel("Mean rating (1 strongly disagree – 5 strongly agree)")
-    axes.legend(loc="lower right")
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(stages), frameon=False)
 
 
 def _draw_attendance(axes, table):
+    from matplotlib.ticker import MaxNLocator
+
     by_set = {}
     for learning_set, _, attended, members in table["rows"]:
         by_set.setdefault(learning_set, []).append(100 * attended / members if members else 0)
     for learning_set, shares in by_set.items():
         axes.plot(range(1, len(shares) + 1), shares, marker="o", label=learning_set)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(0, 105)
     axes.set_xlabel("Set meeting (in order)")
     axes.set_ylabel("Members attending (%)")
@@ -240,16 +243,20 @@ def _draw_attendance(axes, table):
 
 
 def _draw_themes(axes, table):
+    from matplotlib.ticker import MaxNLocator
+
     months = sorted({row[0] for row in table["rows"]})
     themes = sorted({row[1] for row in table["rows"]})
     counts = {(row[0], row[1]): row[2] for row in table["rows"]}
     bottom = [0] * len(months)
+    labels = [datetime.strptime(month, "%Y-%m").strftime("%b %Y") for month in months]
     for theme in themes:
         values = [counts.get((month, theme), 0) for month in months]
-        axes.bar(months, values, bottom=bottom, label=theme)
+        axes.bar(labels, values, width=0.6, bottom=bottom, label=theme)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel("Entries")
-    axes.legend(fontsize="small", ncols=2)
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
 
 
 DRAWERS = {"ratings": _draw_ratings, "attendance": _draw_attendance, "themes": _draw_themes}
