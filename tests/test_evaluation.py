@@ -368,3 +368,55 @@ def test_my_schedule_shows_an_open_round_to_do(app, db, programme_id, make_perso
     page = client.get("/").get_data(as_text=True)
 
     assert f"/evaluation/rounds/{round_id}" in page
+
+
+def test_own_journal_download_carries_own_ratings_only(db, programme_id, make_person):
+    import json
+    import zipfile
+
+    from actionlearning.journal.export import journal_export_zip
+
+    me, other = make_person(), make_person()
+    round_id = open_round(db, programme_id, "start")
+    save_response(db, me, round_id, ratings(4), comments={"culture": "Mine"})
+    save_response(db, other, round_id, ratings(1), comments={"culture": MARKER})
+
+    archive = zipfile.ZipFile(io.BytesIO(journal_export_zip(db, me, "Me")))
+    exported = json.loads(archive.read("ratings.json"))["ratings"]
+
+    assert {(r["factor"], r["rating"]) for r in exported if r["factor"] == "Culture"} == {
+        ("Culture", 4)
+    }
+    assert MARKER not in json.dumps(exported)
+
+
+def test_comment_marked_for_the_case_study_reaches_the_pair_only(
+    app, db, programme_id, make_pair, make_person
+):
+    pair_id = make_pair()
+    author, partner = [
+        r[0] for r in db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair_id])
+    ]
+    other_pair_member = db.execute(
+        "SELECT person_id FROM pair_members WHERE pair_id = ?", [make_pair()]
+    ).fetchone()[0]
+    round_id = open_round(db, programme_id, "start")
+    save_response(
+        db,
+        author,
+        round_id,
+        ratings(3),
+        comments={"culture": "Quote me on culture", "data": MARKER},
+        for_case_study={"culture"},
+    )
+
+    def edit_page(person):
+        client = app.test_client()
+        sign_in(client, db, person)
+        return client.get(f"/case-studies/{pair_id}/edit").get_data(as_text=True)
+
+    partner_sees = edit_page(partner)
+
+    assert "Quote me on culture" in partner_sees
+    assert MARKER not in partner_sees
+    assert "Quote me on culture" not in edit_page(other_pair_member)

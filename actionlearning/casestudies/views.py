@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import casestudies as cs
+from .. import evaluation
 from ..db import get_db
 from ..security import Form
 from . import export, workflow
@@ -125,9 +126,14 @@ def edit_case_study(pair_id):
             if insert:
                 return redirect(url_for(".edit_case_study", pair_id=pair_id) + "#excerpts")
             return redirect(url_for(".show_case_study", pair_id=pair_id))
-    excerpts = cs.excerpts_for_editor(db, pair_id)
     return render_template(
-        "casestudies/edit.html", form=form, conflict=conflict, excerpts=excerpts, **page
+        "casestudies/edit.html",
+        form=form,
+        conflict=conflict,
+        excerpts=cs.excerpts_for_editor(db, pair_id),
+        rating_comments=evaluation.case_study_comments(db, pair_id),
+        factor_labels=evaluation.FACTOR_LABELS,
+        **page,
     )
 
 

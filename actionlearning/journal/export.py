@@ -10,6 +10,7 @@ import zipfile
 from datetime import UTC, datetime
 
 from ..db import now
+from ..evaluation import FACTOR_LABELS, own_ratings
 from ..text import inline, plain_markdown
 from . import (
     CASE_STUDY_SECTIONS,
@@ -106,6 +107,13 @@ def journal_export_zip(db, person_id, author_name):
                 ensure_ascii=False,
             ),
         )
+        ratings = own_ratings(db, person_id)
+        if ratings:  # the person's evaluation answers are theirs to take too
+            for rating in ratings:
+                rating["factor"] = FACTOR_LABELS[rating["factor"]]
+            archive.writestr(
+                "ratings.json", json.dumps({"ratings": ratings}, indent=2, ensure_ascii=False)
+            )
     return buffer.getvalue()
 
 
