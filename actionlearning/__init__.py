@@ -52,6 +52,8 @@ def create_app(config=None, instance_path=None):
     auth.login_manager.init_app(app)
     _register_blueprints(app)
     _register_nav_url(app)
+    # Browsers, feed readers and bookmarks ask for /favicon.ico whatever the page links.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
 
     from . import cli
 

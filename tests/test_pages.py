@@ -3,10 +3,11 @@ programme's home, the calendar, help, favicon and badges."""
 
 import re
 import sqlite3
+from datetime import datetime
 
 import pytest
 
-from actionlearning import auth, programmes
+from actionlearning import auth, programmes, scheduling
 from actionlearning.db import connect, migrate, write
 from actionlearning.migrations import MIGRATIONS, m012_organisation_keys
 
@@ -300,3 +301,57 @@ def test_organisation_key_migration_keeps_old_duplicates_and_keys_the_oldest(tmp
     with pytest.raises(programmes.ProgrammeError, match="“London Borough of Camden”"):
         programmes.add_organisation(db, "LONDON BOROUGH OF CAMDEN", "local_authority")
     db.conn.close()
+
+
+# Favicon and badges
+
+
+def test_favicon_answers_at_the_root_and_is_linked_from_every_page(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    with client.get("/static/favicon.svg") as response:
+        assert response.status_code == 200
+
+    html = client.get("/login").get_data(as_text=True)
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_meeting_status_badges_differ_in_colour_and_words(
+    client, login, db, organiser, programme_id
+):
+    kept = scheduling.create_meeting(
+        db, programme_id, "seminar", "Kept", datetime(2027, 1, 12, 12), datetime(2027, 1, 12, 13)
+    )
+    dropped = scheduling.create_meeting(
+        db, programme_id, "seminar", "Dropped", datetime(2027, 2, 9, 12), datetime(2027, 2, 9, 13)
+    )
+    scheduling.cancel_meeting(db, dropped, "Speaker ill")
+    login(organiser)
+
+    html = client.get(f"/programmes/{programme_id}/meetings").get_data(as_text=True)
+
+    assert '<span class="badge status-scheduled">Scheduled</span>' in html
+    assert '<span class="badge status-cancelled">Cancelled</span> Speaker ill' in html
+    assert kept
+    css = client.get("/static/style.css")
+    colours = {
+        name: re.search(rf"\.status-{name}[^{{]*\{{([^}}]*)\}}", css.get_data(as_text=True)).group(
+            1
+        )
+        for name in (
+            "scheduled",
+            "cancelled",
+            "draft",
+            "submitted",
+            "approved",
+            "attended",
+            "apologies",
+            "absent",
+        )
+    }
+    css.close()
+    assert len({colours[n] for n in ("scheduled", "cancelled")}) == 2
+    assert len({colours[n] for n in ("draft", "submitted", "approved")}) == 3
+    assert len({colours[n] for n in ("attended", "apologies", "absent")}) == 3

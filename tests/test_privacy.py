@@ -474,6 +474,7 @@ EVALUATION = "ratings: own answers, or aggregates with small groups suppressed (
 
 ROUTES = {
     "/static/<path:filename>": STATIC,
+    "/favicon.ico": STATIC,
     "/healthz": PUBLIC,
     "/login": PUBLIC,
     "/logout": ACTION,
