@@ -420,3 +420,37 @@ def test_comment_marked_for_the_case_study_reaches_the_pair_only(
     assert "Quote me on culture" in partner_sees
     assert MARKER not in partner_sees
     assert "Quote me on culture" not in edit_page(other_pair_member)
+
+
+def test_pack_section_images_embed_in_word(db, programme_id, make_members, make_set, tmp_path):
+    import shutil
+    import subprocess
+    import zipfile
+
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        pytest.skip("pandoc is not installed")
+    people = make_members(make_set(), 5)
+    start = open_round(db, programme_id, "start")
+    respond_all(db, start, people, lambda p: 4)
+    close_round(db, start)
+    from actionlearning.evaluation.pack import evaluation_section
+
+    markdown, images = evaluation_section(db, programme_id)
+    (tmp_path / "pack.md").write_text("# Pack\n\n## Evaluation\n\n" + markdown)
+    for name, data in images.items():
+        (tmp_path / name).write_bytes(data)
+
+    subprocess.run([pandoc, "pack.md", "-o", "pack.docx"], cwd=tmp_path, check=True)
+    docx = zipfile.ZipFile(tmp_path / "pack.docx")
+    media = [n for n in docx.namelist() if n.startswith("word/media/")]
+    text = subprocess.run(
+        [pandoc, str(tmp_path / "pack.docx"), "-t", "plain"], capture_output=True, text=True
+    ).stdout
+
+    assert sorted(images) == sorted(
+        f"evaluation-{k}.png" for k in ("ratings", "attendance", "themes")
+    )
+    assert all(data[:8] == b"\x89PNG\r\n\x1a\n" for data in images.values())
+    assert len(media) == 3
+    assert "Start of the programme (n=5)" in text

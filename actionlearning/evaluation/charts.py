@@ -22,7 +22,7 @@ CHARTS = {
     "themes": "Themes of entries shared with the programme",
 }
 # Bump when the drawing code changes, so stored charts are drawn again.
-DRAWING_VERSION = "2"
+DRAWING_VERSION = "3"
 
 
 def programme_charts(db, programme_id, at=None):
@@ -158,7 +158,10 @@ def themes_table(db, programme_id, at):
     if not counts:
         note = "No entry with a theme has been shared with the whole programme yet."
         return {"columns": ["Month"], "rows": [], "alt": note, "note": note}
-    table_rows = [[month, theme, n] for (month, theme), n in sorted(counts.items())]
+    table_rows = [
+        [datetime.strptime(month, "%Y-%m").strftime("%b %Y"), theme, n]
+        for (month, theme), n in sorted(counts.items())
+    ]
     totals = {}
     for _, theme, n in table_rows:
         totals[theme] = totals.get(theme, 0) + n
@@ -245,14 +248,13 @@ def _draw_attendance(axes, table):
 def _draw_themes(axes, table):
     from matplotlib.ticker import MaxNLocator
 
-    months = sorted({row[0] for row in table["rows"]})
+    months = list(dict.fromkeys(row[0] for row in table["rows"]))  # in date order
     themes = sorted({row[1] for row in table["rows"]})
     counts = {(row[0], row[1]): row[2] for row in table["rows"]}
     bottom = [0] * len(months)
-    labels = [datetime.strptime(month, "%Y-%m").strftime("%b %Y") for month in months]
     for theme in themes:
         values = [counts.get((month, theme), 0) for month in months]
-        axes.bar(labels, values, width=0.6, bottom=bottom, label=theme)
+        axes.bar(months, values, width=0.6, bottom=bottom, label=theme)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel("Entries")
