@@ -61,7 +61,7 @@ def open_points(page):
 def review_badges(page):
     """{'Owner: text': status} for the 'Action points to review' list of a meeting page."""
     section = page.split("<h2>Action points to review</h2>", 1)[1].split("<h2>", 1)[0]
-    found = re.findall(r'<li>([^<]*?) <span class="badge">([^<]*)</span>', section)
+    found = re.findall(r'<li>([^<]*?) <span class="badge[^"]*">([^<]*)</span>', section)
     return dict(found)
 
 
