@@ -366,7 +366,7 @@ def test_export_page_for_organisers_only(client, db, demo_ids, make_person):
     page = client.get(f"/case-studies/export?programme={programme}&status=all")
 
     assert (as_participant, as_stranger, page.status_code) == (403, 404, 200)
-    assert page.get_data(as_text=True).count('<span class="badge">') == 8
+    assert page.get_data(as_text=True).count('<span class="badge status-') == 8
 
 
 # Command line
