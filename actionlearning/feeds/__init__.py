@@ -270,7 +270,8 @@ def _utc(iso):
     return datetime.fromisoformat(iso).astimezone(UTC)
 
 
-def _description(row, page_url):
+def meeting_description(row, page_url):
+    """What a meeting is, where, and its page: the logistics events and e-mails carry."""
     lines = [MEETING_KINDS.get(row["kind"], "Meeting")]
     if row["learning_set_name"]:
         lines[0] += f" · {row['learning_set_name']}"
@@ -317,7 +318,7 @@ def meeting_event(row, base_url, stamp=None):
     location = clean(row["venue"]) or ("Online" if row["online_link"] else "")
     if location:
         event.add("location", location)
-    event.add("description", _description(row, page_url))
+    event.add("description", meeting_description(row, page_url))
     event.add("url", page_url)
     event.add("categories", [MEETING_KINDS.get(row["kind"], "Meeting")])
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -467,7 +468,7 @@ def google_calendar_url(meeting, base_url):
         "text": clean(meeting["title"]),
         "dates": f"{_utc(meeting['starts_at']).strftime(stamp)}/"
         f"{_utc(meeting['ends_at']).strftime(stamp)}",
-        "details": _description(row, page_url),
+        "details": meeting_description(row, page_url),
         "location": clean(meeting["venue"]),
         "ctz": meeting.get("time_zone") or DEFAULT_TIME_ZONE,
     }

@@ -2,7 +2,16 @@
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from wtforms import (
     DateField,
@@ -18,6 +27,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import programmes, scheduling
 from ..db import get_db
+from ..mail import invitations
 from ..programmes.pairs import learning_set
 from ..security import Form
 from . import SchedulingError, records, series, to_local
@@ -141,6 +151,12 @@ def _managed_set(learning_set_id):
     return row
 
 
+def _invitations(**scope):
+    """The write around a change to meetings, queueing the invitations it causes with it."""
+    settings = invitations.settings_for(current_app)
+    return invitations.queued_for_changes(get_db(), settings, **scope)
+
+
 def _back(meeting_id, message=None, category="info"):
     if message:
         flash(message, category)
@@ -169,7 +185,8 @@ def edit_meeting(meeting_id):
     if form.validate_on_submit():
         starts, ends, fields = form.values(row["kind"])
         try:
-            changed = scheduling.update_meeting(db, meeting_id, starts, ends, **fields)
+            with _invitations(meeting_id=meeting_id):
+                changed = scheduling.update_meeting(db, meeting_id, starts, ends, **fields)
         except SchedulingError as error:
             form.on.errors.append(str(error))
         else:
@@ -189,7 +206,8 @@ def _saved(db, meeting_id, message):
 def cancel(meeting_id):
     _managed_meeting(meeting_id)
     try:
-        scheduling.cancel_meeting(get_db(), meeting_id, request.form.get("reason", ""))
+        with _invitations(meeting_id=meeting_id):
+            scheduling.cancel_meeting(get_db(), meeting_id, request.form.get("reason", ""))
     except SchedulingError as error:
         return _back(meeting_id, str(error), "error")
     return _back(meeting_id, "Meeting cancelled. It stays listed, marked as cancelled.")
@@ -199,7 +217,8 @@ def cancel(meeting_id):
 @login_required
 def reinstate(meeting_id):
     _managed_meeting(meeting_id)
-    scheduling.reinstate_meeting(get_db(), meeting_id)
+    with _invitations(meeting_id=meeting_id):
+        scheduling.reinstate_meeting(get_db(), meeting_id)
     return _back(meeting_id, "Meeting reinstated.")
 
 
@@ -332,9 +351,10 @@ def series_page(learning_set_id):
             preview = series.preview_series(db, learning_set_id, rule)
             if request.form.get("action") == "save":
                 dates = series.chosen_dates(preview, _indexes("include"), _indexes("move"))
-                ids = series.schedule_series(
-                    db, learning_set_id, rule, dates, form.title.data, form.venue.data
-                )
+                with _invitations(programme_id=row["programme_id"]):
+                    ids = series.schedule_series(
+                        db, learning_set_id, rule, dates, form.title.data, form.venue.data
+                    )
                 flash(f"{len(ids)} meetings scheduled: {series.describe_rule(rule)}.", "info")
                 return redirect(url_for("scheduling.set_meetings", learning_set_id=row["id"]))
         except SchedulingError as error:
@@ -415,9 +435,10 @@ def _create(programme_row, kind, form):
         starts, ends, fields = form.values(kind)
         title = fields.pop("title")
         try:
-            meeting_id = scheduling.create_meeting(
-                db, programme_row["id"], kind, title, starts, ends, **fields
-            )
+            with _invitations(programme_id=programme_row["id"]):
+                meeting_id = scheduling.create_meeting(
+                    db, programme_row["id"], kind, title, starts, ends, **fields
+                )
         except SchedulingError as error:
             form.on.errors.append(str(error))
         else:

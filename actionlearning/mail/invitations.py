@@ -1,0 +1,193 @@
+"""Meeting invitations by e-mail: each change to a meeting, or to who a meeting concerns, queues
+one iTIP message (feeds.invitation) per person it changes something for, in the change's own
+write.
+
+A change is found by comparing, for the meetings it may touch, each meeting's SEQUENCE,
+status and people (scheduling.meeting_people) before and after it, so one rule serves every
+action: a meeting moved, re-timed, re-venued, cancelled, reinstated or scheduled (one message
+per meeting of a new series: iTIP carries one event a message), a pair joining or leaving a
+set, a set's facilitator changing. Messages are keyed `meeting:<id>`, so several edits within
+ACTIONLEARNING_MAIL_DELAY_SECONDS send one message, the latest.
+
+Logistics only: the meeting's title, time in the programme's zone, place, speaker and link,
+never journal text.
+"""
+
+import json
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.utils import parseaddr
+
+from markupsafe import escape
+
+from .. import feeds, scheduling
+from ..db import now, rows, write
+from . import queue_message
+
+# The meetings a change may touch that still lie ahead: in a programme, or one meeting.
+PROGRAMME_MEETINGS = "SELECT id FROM meetings WHERE programme_id = :scope AND ends_at > :now"
+ONE_MEETING = "SELECT id FROM meetings WHERE id = :scope AND ends_at > :now"
+MEETING_STATES = """SELECT id, programme_id, learning_set_id, kind, sequence, status
+FROM meetings WHERE id IN (SELECT value FROM json_each(:ids))"""
+PEOPLE = "SELECT id, name, email FROM people WHERE id IN (SELECT value FROM json_each(:ids))"
+
+LEADS = {
+    "new": "You are invited to this meeting. The attached invitation puts it in your calendar.",
+    "updated": "This meeting has changed. The attached invitation updates it in your calendar.",
+    "reinstated": "This meeting is back on. The attached invitation puts it back in your calendar.",
+    "cancelled": "This meeting is cancelled. The attached cancellation takes it out of your "
+    "calendar.",
+    "left": "You are no longer expected at this meeting (your set has changed). The attached "
+    "cancellation takes it out of your calendar.",
+}
+SUBJECTS = {
+    "new": "Invitation",
+    "updated": "Updated",
+    "reinstated": "Reinstated",
+    "cancelled": "Cancelled",
+    "left": "Cancelled",
+}
+
+
+def settings_for(app):
+    """{base_url, mailbox} for invitations from the app's configuration, or None when
+    ACTIONLEARNING_MAIL_INVITATIONS is false (a programme that sends its own invitations).
+
+    The mailbox, organiser of seminars and the conference, is ACTIONLEARNING_MAIL_FROM.
+    """
+    if str(app.config.get("MAIL_INVITATIONS", True)).lower() in ("false", "0", "no", "off"):
+        return None
+    base_url = app.config["BASE_URL"]
+    name, address = parseaddr(str(app.config.get("MAIL_FROM") or ""))
+    if "@" not in address:  # the .eml default: nothing is sent, but an organiser is needed
+        host = base_url.split("://")[-1].split("/")[0].split(":")[0] or "localhost"
+        address = f"actionlearning@{host}"
+    return {"base_url": base_url, "mailbox": {"name": name or "Programme office", "email": address}}
+
+
+@contextmanager
+def queued_for_changes(db, settings, programme_id=None, meeting_id=None):
+    """One write around a change to meetings or to who they concern, that also queues the
+    invitations it causes: both commit, or (the change raising) neither.
+
+    Scope: one meeting (meeting_id) or every meeting ahead in a programme (programme_id),
+    which is what a new meeting, a series or a change to pairs and sets may touch.
+    With settings None (invitations turned off) it is only the write.
+    """
+    scope = (ONE_MEETING, meeting_id) if meeting_id else (PROGRAMME_MEETINGS, programme_id)
+    with write(db):
+        if settings is None:
+            yield
+            return
+        before = meeting_states(db, _ids(db, *scope))
+        yield
+        after = meeting_states(db, set(before) | set(_ids(db, *scope)))
+        queue_invitations(db, changes(before, after), settings)
+
+
+def _ids(db, sql, scope):
+    return [r["id"] for r in rows(db, sql, {"scope": scope, "now": now()})]
+
+
+def meeting_states(db, meeting_ids):
+    """{meeting id: (sequence, status, frozenset of the people it concerns)}."""
+    found = rows(db, MEETING_STATES, {"ids": json.dumps(sorted(meeting_ids))})
+    people = {}  # one query per set, and one for the programme's seminars and conference
+    states = {}
+    for row in found:
+        group = (row["programme_id"], row["kind"] == "set_meeting", row["learning_set_id"])
+        if group not in people:
+            people[group] = frozenset(scheduling.meeting_people(db, row))
+        states[row["id"]] = (row["sequence"], row["status"], people[group])
+    return states
+
+
+def changes(before, after):
+    """[(meeting id, person id, why)] for everyone whose calendar a change puts out of date;
+    why is a key of LEADS. A meeting that was cancelled and stays cancelled tells no one."""
+    found = []
+    for meeting_id, (sequence, status, people) in sorted(after.items()):
+        old_sequence, old_status, old_people = before.get(meeting_id, (None, None, frozenset()))
+        tell = {}
+        if status == "cancelled":
+            if old_status == "scheduled" and sequence != old_sequence:
+                tell = dict.fromkeys(people | old_people, "cancelled")
+        elif old_status is None:
+            tell = dict.fromkeys(people, "new")
+        elif sequence != old_sequence:
+            why = "reinstated" if old_status == "cancelled" else "updated"
+            tell = {**dict.fromkeys(old_people - people, "left"), **dict.fromkeys(people, why)}
+        else:
+            joined, left = people - old_people, old_people - people
+            tell = {**dict.fromkeys(left, "left"), **dict.fromkeys(joined, "new")}
+        found += [(meeting_id, person_id, why) for person_id, why in sorted(tell.items())]
+    return found
+
+
+def queue_invitations(db, found, settings, at=None):
+    """Queue one invitation per (meeting id, person id, why); returns the outbox ids."""
+    at = at or datetime.now(UTC)
+    ids = json.dumps(sorted({person_id for _m, person_id, _w in found}))
+    people = {p["id"]: p for p in rows(db, PEOPLE, {"ids": ids})}
+    meetings = {}
+    queued = []
+    for meeting_id, person_id, why in found:
+        if meeting_id not in meetings:
+            meetings[meeting_id] = feeds.invitation_meeting(db, meeting_id)
+        queued.append(_queue_one(db, meetings[meeting_id], people[person_id], why, settings, at))
+    return [outbox_id for outbox_id in queued if outbox_id is not None]
+
+
+def _queue_one(db, row, person, why, settings, at):
+    organiser = feeds.invitation_organiser(row, person["id"], settings["mailbox"])
+    cancel = why in ("cancelled", "left")
+    ics = feeds.invitation(row, person, organiser, settings["base_url"], cancel=cancel, at=at)
+    text, html = message_bodies(row, why, settings["base_url"])
+    return queue_message(
+        db,
+        person_id=person["id"],
+        kind="invitation",
+        subject=f"{SUBJECTS[why]}: {feeds.clean(row['title'])}, {meeting_when(row, short=True)}",
+        text=text,
+        html=html,
+        calendar=("CANCEL" if cancel else "REQUEST", ics),
+        programme_id=row["programme_id"],
+        coalesce_key=f"meeting:{row['id']}",
+    )
+
+
+def meeting_when(row, short=False):
+    """'Tuesday 3 November 2026, 10:00 to 13:00 GMT' in the programme's zone
+    (short: 'Tue 3 Nov 2026, 10:00 GMT')."""
+    starts = scheduling.to_local(row["starts_at"], row["time_zone"])
+    ends = scheduling.to_local(row["ends_at"], row["time_zone"])
+    if short:
+        return f"{starts:%a %-d %b %Y, %H:%M} {starts.tzname()}"
+    until = f"{ends:%H:%M}" if ends.date() == starts.date() else f"{ends:%A %-d %B %Y, %H:%M}"
+    return f"{starts:%A %-d %B %Y, %H:%M} to {until} {ends.tzname()}"
+
+
+def message_bodies(row, why, base_url):
+    """(text, html) of an invitation: what changed, then the meeting's logistics."""
+    page_url = f"{base_url}/meetings/{row['id']}"
+    if why == "left":
+        row = {**row, "status": "scheduled"}  # the meeting is on; it is off for this reader
+    details = feeds.meeting_description(row, page_url).split("\n")
+    meeting = [feeds.clean(row["title"]), f"When: {meeting_when(row)}", *details]
+    return bodies([[LEADS[why]], meeting])
+
+
+def bodies(paragraphs):
+    """(text, html) from paragraphs of lines; in the HTML a line 'Label: https://...' is a link."""
+    text = "\n\n".join("\n".join(lines) for lines in paragraphs) + "\n"
+    html = "".join(
+        f"<p>{'<br>'.join(_html_line(line) for line in lines)}</p>\n" for lines in paragraphs
+    )
+    return text, html
+
+
+def _html_line(line):
+    label, _, url = line.partition(": ")
+    if url.startswith(("https://", "http://")) and " " not in url:
+        return f'{escape(label)}: <a href="{escape(url)}">{escape(url)}</a>'
+    return str(escape(line))
