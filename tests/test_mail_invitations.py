@@ -408,3 +408,15 @@ def test_dtstamp_is_when_the_message_was_made(db, organiser, world):
     stamp = Calendar.from_ical(row["calendar_ics"]).walk("VEVENT")[0]["DTSTAMP"].dt
 
     assert abs((datetime.now(UTC) - stamp).total_seconds()) < 60
+
+
+def test_one_stored_bad_address_does_not_stop_the_move(db, organiser, runner, mail_server, world):
+    bad = world["members"][0]
+    db.execute("UPDATE people SET email = 'not an address' WHERE id = ?", [bad])
+
+    move(organiser, world["march"], "2027-03-30", "10:00", "13:00")
+    deliver(runner)
+
+    assert scheduling.meeting(db, world["march"])["sequence"] == 1
+    others = sorted(email_of(db, p) for p in [world["facilitator"], world["members"][1]])
+    assert [m["to"] for m in received(mail_server)] == others

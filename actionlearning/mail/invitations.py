@@ -22,7 +22,7 @@ from markupsafe import escape
 
 from .. import feeds, scheduling
 from ..db import now, rows, write
-from . import queue_message
+from . import MailError, queue_message
 
 # The meetings a change may touch that still lie ahead: in a programme, or one meeting.
 PROGRAMME_MEETINGS = "SELECT id FROM meetings WHERE programme_id = :scope AND ends_at > :now"
@@ -143,17 +143,21 @@ def _queue_one(db, row, person, why, settings, at):
     cancel = why in ("cancelled", "left")
     ics = feeds.invitation(row, person, organiser, settings["base_url"], cancel=cancel, at=at)
     text, html = message_bodies(row, why, settings["base_url"])
-    return queue_message(
-        db,
-        person_id=person["id"],
-        kind="invitation",
-        subject=f"{SUBJECTS[why]}: {feeds.clean(row['title'])}, {meeting_when(row, short=True)}",
-        text=text,
-        html=html,
-        calendar=("CANCEL" if cancel else "REQUEST", ics),
-        programme_id=row["programme_id"],
-        coalesce_key=f"meeting:{row['id']}",
-    )
+    try:
+        return queue_message(
+            db,
+            person_id=person["id"],
+            kind="invitation",
+            subject=f"{SUBJECTS[why]}: {feeds.clean(row['title'])}, "
+            f"{meeting_when(row, short=True)}",
+            text=text,
+            html=html,
+            calendar=("CANCEL" if cancel else "REQUEST", ics),
+            programme_id=row["programme_id"],
+            coalesce_key=f"meeting:{row['id']}",
+        )
+    except MailError:  # an address stored before addresses were checked: one person's bad
+        return None  # address must not stop a meeting from moving for everyone else
 
 
 def meeting_when(row, short=False):
