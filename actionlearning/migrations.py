@@ -580,6 +580,16 @@ def m009_outbox(db):
     )
 
 
+def m014_mail_reminders(db):
+    """Which reminders, facilitator briefings and nudges have been queued, so each goes once."""
+    db["mail_reminders"].create(
+        {"kind": str, "meeting_id": int, "person_id": int, "queued_at": str},
+        pk=("kind", "meeting_id", "person_id"),
+        not_null={"queued_at"},
+        foreign_keys=[("meeting_id", "meetings"), ("person_id", "people")],
+    )
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -591,4 +601,5 @@ MIGRATIONS = [
     m011_evaluation,
     m009_outbox,
     m012_organisation_keys,
+    m014_mail_reminders,
 ]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import OPTIONAL_KINDS, due_messages, mark_deferred, mark_failed, mark_sent
+from . import OPTIONAL_KINDS, due_messages, mark_deferred, mark_failed, mark_sent, reminders
 from . import unsubscribe_token as make_unsubscribe_token
 from .message import build_message
 
@@ -54,6 +54,7 @@ class Settings:
     base_url: str
     secret: str
     lock_path: str
+    reminder_days: int = 3
 
 
 def settings_from(app):
@@ -108,6 +109,7 @@ def settings_from(app):
         base_url=app.config["BASE_URL"],
         secret=app.config["SECRET_KEY"],
         lock_path=f"{database}.send-mail.lock",
+        reminder_days=number("MAIL_REMINDER_DAYS", 3),
     )
 
 
@@ -328,6 +330,9 @@ def run(db, settings, loop=False, poll_seconds=5, stop=None, log=print):
             log("Another send-mail is delivering the outbox; this one has nothing to do.")
             return totals
         while True:
+            # Reminders and nudges fall due with the clock, not with a change: each pass
+            # queues those due now (each once), then delivers them with the rest.
+            reminders.queue_due(db, settings.base_url, datetime.now(UTC), settings.reminder_days)
             try:
                 counts = deliver(db, settings, stop)
             except (MailConfigurationError, ServerUnavailable) as error:
