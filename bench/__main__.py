@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-MODULES = ("journal", "feeds", "search", "export")
+MODULES = ("journal", "feeds", "search", "export", "invitations")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 

@@ -421,6 +421,16 @@ def invitation(row, attendee, organiser, base_url, cancel=False, at=None):
     row: from invitation_meeting(); attendee and organiser: {name, email}; at: an aware
     datetime, the message's DTSTAMP (now when not given).
     """
+    return addressed(invitation_for_all(row, organiser, base_url, cancel, at), attendee)
+
+
+def invitation_for_all(row, organiser, base_url, cancel=False, at=None):
+    """invitation() without its ATTENDEE, to be addressed() to each person.
+
+    Serialising the calendar costs about 30 times as much as one ATTENDEE line, and all but
+    that line is the same for everyone a meeting concerns: a seminar's 200 invitations
+    serialise it once (bench/invitations.py, docs/benchmarks.md).
+    """
     if cancel and row["status"] != "cancelled":  # for this person it is cancelled
         row = {**row, "status": "cancelled", "cancel_reason": LEFT_MEETING}
     cancel = row["status"] == "cancelled"
@@ -432,6 +442,16 @@ def invitation(row, attendee, organiser, base_url, cancel=False, at=None):
     calendar.add_component(vtimezone(row["time_zone"]))
     event = meeting_event(row, base_url, stamp=(at or datetime.now(UTC)).astimezone(UTC))
     event.add("organizer", _address(organiser), parameters={"CN": _display_name(organiser["name"])})
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+END_OF_EVENT = b"END:VEVENT\r\n"
+
+
+def addressed(for_all, attendee):
+    """An invitation_for_all() with the person as its ATTENDEE (RSVP=FALSE)."""
+    event = Event()  # icalendar writes (escapes, quotes, folds) the line; it is moved over
     event.add(
         "attendee",
         _address(attendee),
@@ -443,8 +463,9 @@ def invitation(row, attendee, organiser, base_url, cancel=False, at=None):
             "RSVP": "FALSE",  # replies are not read: attendance is recorded on the meeting page
         },
     )
-    calendar.add_component(event)
-    return calendar.to_ical()
+    line = event.to_ical().removeprefix(b"BEGIN:VEVENT\r\n").removesuffix(END_OF_EVENT)
+    before, end, after = for_all.rpartition(END_OF_EVENT)
+    return before + line + end + after
 
 
 def meeting_invitation(db, meeting_id, person_id, base_url, mailbox, cancel=False, at=None):

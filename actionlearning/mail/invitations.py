@@ -129,30 +129,43 @@ def queue_invitations(db, found, settings, at=None):
     at = at or datetime.now(UTC)
     ids = json.dumps(sorted({person_id for _m, person_id, _w in found}))
     people = {p["id"]: p for p in rows(db, PEOPLE, {"ids": ids})}
-    meetings = {}
-    queued = []
+    meetings, messages, queued = {}, {}, []
     for meeting_id, person_id, why in found:
         if meeting_id not in meetings:
             meetings[meeting_id] = feeds.invitation_meeting(db, meeting_id)
-        queued.append(_queue_one(db, meetings[meeting_id], people[person_id], why, settings, at))
+        row, person = meetings[meeting_id], people[person_id]
+        organiser = feeds.invitation_organiser(row, person_id, settings["mailbox"])
+        # All but the ATTENDEE line and the address is the same for everyone told the same
+        # thing by the same organiser: made once (see feeds.invitation_for_all).
+        key = (meeting_id, why, organiser["email"])
+        if key not in messages:
+            messages[key] = _message(row, why, organiser, settings["base_url"], at)
+        queued.append(_queue_one(db, row, person, messages[key]))
     return [outbox_id for outbox_id in queued if outbox_id is not None]
 
 
-def _queue_one(db, row, person, why, settings, at):
-    organiser = feeds.invitation_organiser(row, person["id"], settings["mailbox"])
+def _message(row, why, organiser, base_url, at):
     cancel = why in ("cancelled", "left")
-    ics = feeds.invitation(row, person, organiser, settings["base_url"], cancel=cancel, at=at)
-    text, html = message_bodies(row, why, settings["base_url"])
+    text, html = message_bodies(row, why, base_url)
+    return {
+        "subject": f"{SUBJECTS[why]}: {feeds.clean(row['title'])}, {meeting_when(row, short=True)}",
+        "text": text,
+        "html": html,
+        "method": "CANCEL" if cancel else "REQUEST",
+        "for_all": feeds.invitation_for_all(row, organiser, base_url, cancel, at),
+    }
+
+
+def _queue_one(db, row, person, message):
     try:
         return queue_message(
             db,
             person_id=person["id"],
             kind="invitation",
-            subject=f"{SUBJECTS[why]}: {feeds.clean(row['title'])}, "
-            f"{meeting_when(row, short=True)}",
-            text=text,
-            html=html,
-            calendar=("CANCEL" if cancel else "REQUEST", ics),
+            subject=message["subject"],
+            text=message["text"],
+            html=message["html"],
+            calendar=(message["method"], feeds.addressed(message["for_all"], person)),
             programme_id=row["programme_id"],
             coalesce_key=f"meeting:{row['id']}",
         )

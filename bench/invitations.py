@@ -1,0 +1,105 @@
+"""Invitations: moving a seminar in a 200-person programme (POST /meetings/<id>/edit, signed
+in as an organiser) queues one iTIP message per person in the same write; timed against the
+same request with invitations off (ACTIONLEARNING_MAIL_INVITATIONS=false: the same change,
+nothing queued). Target: at most 1.5x.
+
+Each round moves the seminar to the other of two dates, so every request is a real change;
+between rounds the queued messages are marked sent (untimed), so every round inserts its
+messages afresh rather than replacing the previous round's still-queued ones.
+"""
+
+import statistics
+import time
+
+from actionlearning import auth, create_app, programmes, scheduling
+from actionlearning.db import write
+
+from . import PASSWORD, SECRET_KEY, bench_app, csrf_token, ms, scratch_directory, signed_in_client
+
+PEOPLE = 200
+ROUNDS = 9
+DATES = ("2027-03-30", "2027-03-31")
+
+
+def _programme(db):
+    programme_id = programmes.create_programme(
+        db, "Bench programme", "2026-09-01", "2027-08-31", "Europe/London", "Room 1", "2027-07-08"
+    )
+    organiser = auth.create_person(
+        db, "organiser@example.org", "Organiser", "organiser", None, PASSWORD
+    )
+    programmes.add_member(db, programme_id, organiser, "organiser")
+    with write(db):
+        for n in range(PEOPLE - 1):
+            person = auth.create_person(db, f"p{n}@example.org", f"Participant {n}", "participant")
+            programmes.add_member(db, programme_id, person, "participant")
+    seminar = scheduling.create_meeting(
+        db, programme_id, "seminar", "Pooled budgets", *_times(DATES[0]), speaker="Dr Okafor"
+    )
+    return organiser, seminar
+
+
+def _times(day):
+    from datetime import datetime
+
+    return datetime.fromisoformat(f"{day}T12:30"), datetime.fromisoformat(f"{day}T14:00")
+
+
+def _move(client, seminar, day):
+    path = f"/meetings/{seminar}/edit"
+    data = {
+        "title": "Pooled budgets",
+        "on": day,
+        "start_time": "12:30",
+        "end_time": "14:00",
+        "venue": "Room 1",
+        "speaker": "Dr Okafor",
+        "csrf_token": csrf_token(client, path),
+    }
+    started = time.perf_counter()
+    response = client.post(path, data=data)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 302, response.status_code
+    return elapsed
+
+
+def run():
+    with scratch_directory() as directory:
+        app, db = bench_app(directory)
+        organiser, seminar = _programme(db)
+        off_app = create_app(
+            {
+                **{k: app.config[k] for k in ("DATABASE", "BASE_URL")},
+                "SECRET_KEY": SECRET_KEY,
+                "MAIL_INVITATIONS": "false",
+            }
+        )
+        clients = {
+            "on": signed_in_client(app, db, organiser),
+            "off": signed_in_client(off_app, db, organiser),
+        }
+        times = {"on": [], "off": []}
+        queued = []
+        for n in range(ROUNDS + 1):  # the first round warms caches and is not counted
+            for mode in ("on", "off"):
+                day = DATES[(2 * n + (mode == "off") + 1) % 2]
+                elapsed = _move(clients[mode], seminar, day)
+                count = db.execute(
+                    "SELECT count(*) FROM outbox WHERE status = 'queued'"
+                ).fetchone()[0]
+                with write(db):
+                    db.execute("UPDATE outbox SET status = 'sent' WHERE status = 'queued'")
+                if n:
+                    times[mode].append(elapsed)
+                    if mode == "on":
+                        queued.append(count)
+        db.conn.close()
+    on, off = statistics.median(times["on"]), statistics.median(times["off"])
+    return [
+        (
+            f"invitations: seminar moved in a {PEOPLE}-person programme (POST, {queued[0]} "
+            "messages queued in the same write) vs the same request with invitations off",
+            f"{on / off:.1f}x ({ms(on)} vs {ms(off)})",
+            "<= 1.5x",
+        ),
+    ]
