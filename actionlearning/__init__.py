@@ -30,6 +30,7 @@ def create_app(config=None, instance_path=None):
         SIGN_IN_FAILURE_LIMIT=10,
         SIGN_IN_ADDRESS_FAILURE_LIMIT=30,
         SIGN_IN_WINDOW_MINUTES=15,
+        SIGN_IN_LINK_LIMIT=3,  # links mailed to one address per window (/account/forgot)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,

@@ -29,6 +29,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .db import get_db, now, write
+from .mail.account import queue_account_link
 from .security import Form, is_local_path
 from .text import has_control_characters
 
@@ -326,6 +327,40 @@ def use_account_link(db, token, password):
     return link["person_id"]
 
 
+def request_sign_in_link(db, email, address, limits, base_url):
+    """/account/forgot: e-mail a single-use sign-in link to an active account's own address.
+
+    Does the same, seen from outside, whether or not the address has an account; raises
+    AccountError when too many links were asked for this address or from this client.
+    Requests are counted in sign_in_failures (as 'forgot:' + address), checked and recorded
+    in one write so that simultaneous requests cannot pass the limit together.
+    """
+    key = "forgot:" + normalise_email(email)
+    with write(db):
+        if sign_in_blocked(db, key, address, limits):
+            raise AccountError("Too many sign-in links asked for. Wait 15 minutes and try again.")
+        db["sign_in_failures"].insert({"email": key, "address": address, "failed_at": now()})
+        row = person_by_email(db, email)
+        if row is None or not row["is_active"]:
+            return
+        purpose = "reset" if row["password_hash"] else "invite"
+        token = create_account_link(db, row["id"], purpose)
+        queue_account_link(db, row["id"], token, purpose, base_url)
+
+
+def send_account_link(db, person_id, created_by, base_url):
+    """E-mail a sign-up or password-reset link an organiser asked for to the person, and to
+    no one else; returns the outbox id, or None for a deactivated account."""
+    with write(db):
+        row = person(db, person_id)
+        if not row["is_active"]:
+            return None
+        purpose = "reset" if row["password_hash"] else "invite"
+        token = create_account_link(db, person_id, purpose, created_by)
+        sender = person(db, created_by)["name"] if created_by else None
+        return queue_account_link(db, person_id, token, purpose, base_url, sent_by=sender)
+
+
 # Flask-Login wiring
 
 
@@ -367,6 +402,15 @@ def sign_in_limits():
     }
 
 
+def sign_in_link_limits():
+    config = current_app.config
+    return {
+        "account": config["SIGN_IN_LINK_LIMIT"],
+        "address": config["SIGN_IN_ADDRESS_FAILURE_LIMIT"],
+        "window": config["SIGN_IN_WINDOW_MINUTES"],
+    }
+
+
 def begin_signed_in_session(person_id):
     """Clear the old cookie session (no fixation) and sign in with a fresh server session."""
     db = get_db()
@@ -384,6 +428,10 @@ bp = Blueprint("auth", __name__)
 class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class ForgotForm(Form):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
 
 
 class NewPasswordForm(Form):
@@ -419,6 +467,25 @@ def login():
         begin_signed_in_session(row["id"])
         return redirect(target or url_for("programmes.home"))
     return render_template("auth/login.html", form=form, next=target)
+
+
+@bp.route("/account/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form, sent=False)
+    try:
+        request_sign_in_link(
+            get_db(),
+            form.email.data,
+            client_address(),
+            sign_in_link_limits(),
+            current_app.config["BASE_URL"],
+        )
+    except AccountError as error:
+        flash(str(error), "error")
+        return render_template("auth/forgot.html", form=form, sent=False), 429
+    return render_template("auth/forgot.html", form=ForgotForm(formdata=None), sent=True)
 
 
 @bp.post("/logout")

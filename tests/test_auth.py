@@ -213,7 +213,7 @@ def reset_link_response(client, person_id):
     )
 
 
-def test_organiser_makes_a_reset_link_for_a_participant_in_their_programme(
+def test_organiser_has_a_reset_link_mailed_to_a_participant_in_their_programme(
     client, db, make_person, login
 ):
     participant = make_person()
@@ -221,8 +221,10 @@ def test_organiser_makes_a_reset_link_for_a_participant_in_their_programme(
 
     response = reset_link_response(client, participant)
 
-    assert response.status_code == 200
-    assert "/account/link/" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert db["account_links"].count == 1
+    [message] = db.execute("SELECT person_id, kind FROM outbox").fetchall()
+    assert message == (participant, "account")
 
 
 def test_organiser_cannot_make_a_link_for_someone_also_in_another_programme(

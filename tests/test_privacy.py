@@ -484,6 +484,7 @@ ROUTES = {
     "/logout": ACTION,
     "/account/password": NO_JOURNAL,
     "/account/link/<token>": PUBLIC,
+    "/account/forgot": PUBLIC,
     "/import-template.csv": PUBLIC,
     # journal
     "/journal": JOURNAL,

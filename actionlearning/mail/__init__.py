@@ -230,6 +230,12 @@ def unsubscribe(db, secret, token):
 
 # Delivery bookkeeping, used by the sender
 
+# A sign-in link is a password for seven days: once its message has gone (or failed for
+# good) the outbox keeps the fact, not the link, so a copy of the database signs no one in.
+LINK_FORGOTTEN = "(This message carried a sign-in link, which is not kept after sending.)"
+FORGET_LINKS = """body_text = CASE WHEN kind = 'account' THEN ? ELSE body_text END,
+               body_html = CASE WHEN kind = 'account' THEN NULL ELSE body_html END"""
+
 
 def due_messages(db, delay_seconds, limit=100, at=None):
     """Queued messages whose time has come, oldest first: keyed messages wait delay_seconds
@@ -253,9 +259,10 @@ def mark_sent(db, message):
     """
     with write(db):
         db.execute(
-            """UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
-               last_error = NULL WHERE id = ? AND message_id = ? AND status = 'queued'""",
-            [now(), message["id"], message["message_id"]],
+            f"""UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
+               last_error = NULL, {FORGET_LINKS}
+               WHERE id = ? AND message_id = ? AND status = 'queued'""",
+            [now(), LINK_FORGOTTEN, message["id"], message["message_id"]],
         )
 
 
@@ -263,9 +270,9 @@ def mark_failed(db, message, error):
     """A permanent refusal (5xx): the message stays in the outbox as failed, with why."""
     with write(db):
         db.execute(
-            """UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?
-               WHERE id = ? AND message_id = ? AND status = 'queued'""",
-            [error, message["id"], message["message_id"]],
+            f"""UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,
+               {FORGET_LINKS} WHERE id = ? AND message_id = ? AND status = 'queued'""",
+            [error, LINK_FORGOTTEN, message["id"], message["message_id"]],
         )
 
 

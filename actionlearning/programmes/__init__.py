@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import auth
 from ..db import now, one, write
+from ..mail.account import queue_account_link
 from ..text import has_control_characters
 
 ORGANISATION_KINDS = {
@@ -358,15 +359,32 @@ def add_member(db, programme_id, person_id, role):
         )
 
 
-def invite_person(db, programme_id, email, name, role, organisation_id, invited_by):
-    """Create an account without a password, add it to a programme; return the sign-up token."""
-    try:
-        person_id = auth.create_person(db, email, name, role, organisation_id)
-    except auth.AccountError as error:
-        raise ProgrammeError(str(error)) from error
-    if programme_id:
-        add_member(db, programme_id, person_id, role)
-    return auth.create_account_link(db, person_id, "invite", invited_by)
+def invite_person(db, programme_id, email, name, role, organisation_id, invited_by, base_url=None):
+    """Create an account without a password, add it to a programme; return the sign-up token.
+
+    With base_url, the sign-up link is also e-mailed to the person, in the same transaction.
+    """
+    with write(db):
+        try:
+            person_id = auth.create_person(db, email, name, role, organisation_id)
+        except auth.AccountError as error:
+            raise ProgrammeError(str(error)) from error
+        if programme_id:
+            add_member(db, programme_id, person_id, role)
+        token = auth.create_account_link(db, person_id, "invite", invited_by)
+        if base_url:
+            found = programme(db, programme_id) if programme_id else None
+            queue_account_link(
+                db,
+                person_id,
+                token,
+                "invite",
+                base_url,
+                sent_by=auth.person(db, invited_by)["name"] if invited_by else None,
+                programme=found["name"] if found else None,
+                programme_id=programme_id or None,
+            )
+    return token
 
 
 def programme_people(db, programme_id, roles=None):

@@ -4,7 +4,17 @@ same blueprint."""
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from wtforms import (
     DateField,
@@ -276,6 +286,7 @@ def people():
                 form.role.data,
                 form.organisation_id.data or None,
                 current_user.id,
+                base_url=current_app.config["BASE_URL"],
             )
         except ProgrammeError as error:
             form.email.errors.append(str(error))
@@ -385,9 +396,13 @@ def reset_link(person_id):
     row = organiser_person(person_id)
     if not may_issue_sign_in_link(db, current_user.id, person_id):
         return render_error(403, SIGN_IN_LINK_REFUSED)
-    purpose = "reset" if row["password_hash"] else "invite"
-    token = auth.create_account_link(db, person_id, purpose, current_user.id)
-    return render_template("programmes/link.html", purpose=purpose, name=row["name"], token=token)
+    # Whoever holds the link can read the person's private journal: it goes to their own
+    # address only, never on this page (flask reset-link on the server still prints one).
+    if auth.send_account_link(db, person_id, current_user.id, current_app.config["BASE_URL"]):
+        flash(f"A sign-in link is on its way to {row['name']} ({row['email']}) by e-mail.", "info")
+    else:
+        flash(f"{row['name']}'s account is deactivated: no link was sent.", "error")
+    return redirect(url_for("programmes.show_person", person_id=person_id))
 
 
 @bp.post("/people/<int:person_id>/deactivate")
