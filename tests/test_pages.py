@@ -355,3 +355,85 @@ def test_meeting_status_badges_differ_in_colour_and_words(
     assert len({colours[n] for n in ("scheduled", "cancelled")}) == 2
     assert len({colours[n] for n in ("draft", "submitted", "approved")}) == 3
     assert len({colours[n] for n in ("attended", "apologies", "absent")}) == 3
+
+
+# The programme's home
+
+
+@pytest.fixture
+def running_set(db, programme_id, make_set, make_pair, make_person):
+    """A set of one pair with two meetings held (January, February) and one ahead (March)."""
+    facilitator = make_person(role="facilitator", name="Fay Facilitator")
+    learning_set = make_set(name="Set Camden", facilitator_id=facilitator)
+    pair = make_pair(learning_set_id=learning_set, borough="Camden")
+    members = sorted(
+        r[0] for r in db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair])
+    )
+    meetings = [
+        scheduling.create_meeting(
+            db,
+            programme_id,
+            "set_meeting",
+            f"Set Camden {month}",
+            datetime(2027, month, 12, 10),
+            datetime(2027, month, 12, 13),
+            learning_set_id=learning_set,
+        )
+        for month in (1, 2, 3)
+    ]
+    at = "2027-03-01T00:00:00+00:00"
+    scheduling.records.record_attendance(
+        db, meetings[0], {members[0]: "attended", members[1]: "attended"}, at=at
+    )
+    scheduling.records.record_attendance(
+        db, meetings[1], {members[0]: "attended", members[1]: "apologies"}, at=at
+    )
+    scheduling.records.add_action_point(db, meetings[0], members[0], "Ring the ward manager")
+    return {"set": learning_set, "meetings": meetings, "members": members, "at": at}
+
+
+def test_programme_dashboard_counts_attendance_across_held_meetings(db, programme_id, running_set):
+    dashboard = scheduling.dashboard.programme_dashboard(db, programme_id, at=running_set["at"])
+
+    (summary,) = dashboard["learning_sets"]
+    assert (summary["meetings_held"], summary["attended"], summary["expected"]) == (2, 3, 4)
+    assert (summary["attendance_rate"], summary["apologies"]) == (75, 1)
+    assert [a["text"] for a in summary["overdue"]] == ["Ring the ward manager"]
+    assert [m["id"] for m in dashboard["ahead"]] == running_set["meetings"][2:]
+    assert summary["learning_set"]["facilitator_name"] == "Fay Facilitator"
+
+
+def test_programme_home_shows_each_part_with_links_to_act(
+    client, login, db, organiser, programme_id, running_set, make_person
+):
+    make_person(name="Ivy Invited", password=None)
+    db.execute("UPDATE people SET password_hash = NULL WHERE name = 'Ivy Invited'")
+    login(organiser)
+
+    html = client.get(f"/programmes/{programme_id}").get_data(as_text=True)
+
+    for heading in (
+        "Coming up",
+        "Attendance across sets",
+        "Overdue action points",
+        "Case studies",
+        "Invited, not signed up yet",
+        "Programme details",
+    ):
+        assert heading in html
+    assert re.search(r'<a href="/people/\d+">Ivy Invited</a>', html)
+    assert '<span class="badge status-none">Not started</span>' in html
+    assert f'href="/learning-sets/{running_set["set"]}/meetings">Set Camden</a>' in html
+
+
+def test_programme_home_is_the_organisers_only(client, login, programme_id, make_person, db):
+    other = programmes.create_programme(
+        db,
+        "Other borough",
+        "2026-09-01",
+        "2027-08-31",
+        organiser_id=make_person("organiser", programme=None),
+    )
+    login(make_person(role="organiser"))
+
+    assert client.get(f"/programmes/{other}").status_code == 403

@@ -298,7 +298,7 @@ def test_cancelled_meeting_stays_listed_as_cancelled(client, login, running_set,
     post(client, f"{path}/cancel", {"reason": "Snow"}, path)
     page = client.get(f"/learning-sets/{running_set['id']}/meetings").get_data(as_text=True)
 
-    assert "Cancelled: Snow" in page
+    assert '<span class="badge status-cancelled">Cancelled</span> Snow' in page
     assert scheduling.meeting(db, running_set["future"])["sequence"] == 1
 
 

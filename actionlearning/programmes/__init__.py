@@ -399,6 +399,20 @@ def programme_people(db, programme_id, roles=None):
     return list(db.query(sql + " ORDER BY p.name", params))
 
 
+def invited_not_signed_up(db, programme_id):
+    """People in a programme who were invited but have not chosen a password yet, by name."""
+    return list(
+        db.query(
+            """SELECT p.id, p.name, p.email, m.role AS programme_role, o.name AS organisation
+               FROM people p JOIN programme_members m ON m.person_id = p.id
+               AND m.programme_id = ?
+               LEFT JOIN organisations o ON o.id = p.organisation_id
+               WHERE p.password_hash IS NULL AND p.is_active ORDER BY p.name""",
+            [programme_id],
+        )
+    )
+
+
 def programme_overview(db, person_id):
     """The programmes this person organises, with counts for the organiser's home page."""
     return list(

@@ -29,7 +29,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import auth, evaluation, journal, scheduling
+from .. import auth, casestudies, evaluation, journal, scheduling
 from ..db import get_db
 from ..security import Form, render_error
 from . import (
@@ -42,6 +42,7 @@ from . import (
     create_programme,
     importer,
     invite_person,
+    invited_not_signed_up,
     may_change_account,
     may_issue_sign_in_link,
     organisation,
@@ -193,8 +194,15 @@ def show_programme(programme_id):
         else:
             flash("Programme details saved.", "info")
             return redirect(url_for("programmes.show_programme", programme_id=programme_id))
-    clashes = scheduling.clashes_for_programme(db, programme_id)
-    return render_template("programmes/programme.html", programme=row, form=form, clashes=clashes)
+    return render_template(
+        "programmes/programme.html",
+        programme=row,
+        form=form,
+        clashes=scheduling.clashes_for_programme(db, programme_id),
+        **scheduling.dashboard.programme_dashboard(db, programme_id),
+        case_studies=casestudies.case_studies_for(db, current_user.id, programme_id),
+        invited=invited_not_signed_up(db, programme_id),
+    )
 
 
 # Organisations

@@ -144,3 +144,42 @@ def overdue_action_points(db, learning_set_id, at=None):
             {"set": learning_set_id, "at": at or now()},
         )
     )
+
+
+def programme_dashboard(db, programme_id, at=None, limit=UPCOMING_LIMIT):
+    """An organiser's view of one programme: the meetings ahead (cancelled ones marked) and,
+    for each learning set, its facilitator, attendance across its held meetings, overdue
+    action points and next meeting. Callers check that the person organises it."""
+    at = at or now()
+    ahead = list(
+        db.query(
+            """SELECT m.*, g.time_zone, s.name AS learning_set_name FROM meetings m
+            JOIN programmes g ON g.id = m.programme_id
+            LEFT JOIN learning_sets s ON s.id = m.learning_set_id
+            WHERE m.programme_id = ? AND m.ends_at > ? ORDER BY m.starts_at LIMIT ?""",
+            [programme_id, at, limit],
+        )
+    )
+    sets = list(
+        db.query(
+            """SELECT s.*, f.name AS facilitator_name FROM learning_sets s
+            LEFT JOIN people f ON f.id = s.facilitator_id
+            WHERE s.programme_id = ? ORDER BY s.name""",
+            [programme_id],
+        )
+    )
+    summaries = []
+    for learning_set in sets:
+        summary = _set_summary(db, learning_set, at)
+        expected = summary["meetings_held"] * len(summary["members"])
+        attended = sum(m["attended"] for m in summary["members"])
+        summaries.append(
+            {
+                **summary,
+                "attended": attended,
+                "apologies": sum(m["apologies"] for m in summary["members"]),
+                "expected": expected,
+                "attendance_rate": round(100 * attended / expected) if expected else None,
+            }
+        )
+    return {"ahead": ahead, "learning_sets": summaries}
