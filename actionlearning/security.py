@@ -59,6 +59,17 @@ class Form(FlaskForm):
                 ok = False
         return ok
 
+    def attach_error(self, error, fallback=None):
+        """Show a domain refusal (a FieldError) under the field it is about, else under
+        `fallback`, else above the form, so screen readers are sent to the right input."""
+        field = self._fields.get(getattr(error, "field", None) or "") or self._fields.get(
+            fallback or ""
+        )
+        if field is None:
+            self.form_errors.append(str(error))
+        else:
+            field.errors = [*field.errors, str(error)]
+
 
 def is_local_path(target):
     """True only for a path on this site: '/journal', not '//evil', 'https://evil' or '/\\evil'."""

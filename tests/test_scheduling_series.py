@@ -94,7 +94,7 @@ def test_series_saves_offered_date_when_taken(db, make_set):
     rule = monthly(-1, 4, date(2026, 12, 1), date(2027, 1, 31))
     preview = series.preview_series(db, set_id, rule)
 
-    dates = series.chosen_dates(preview, included={0, 1}, moved={0})
+    dates, replaced = series.chosen_dates(preview, included={0, 1}, moved={0})
     meeting_ids = series.schedule_series(db, set_id, rule, dates)
 
     assert starts(db, meeting_ids) == ["2026-12-29T10:00:00+00:00", "2027-01-29T10:00:00+00:00"]
@@ -114,19 +114,24 @@ def test_series_preview_shows_clash_with_seminar(db, programme_id, make_set):
 
     preview = series.preview_series(db, set_id, rule)
 
-    assert [len(r["clashes"]) for r in preview] == [1, 0]
-    assert preview[0]["clashes"][0].startswith("A seminar or the conference overlaps")
+    assert [len(r["problems"]) for r in preview] == [1, 0]
+    assert preview[0]["problems"][0].startswith("Clash: A seminar or the conference overlaps")
 
 
-def test_series_outside_programme_dates_saves_nothing(db, make_set):
+def test_series_outside_programme_dates_flagged_in_preview(db, make_set):
     set_id = make_set()
     rule = monthly(2, 1, date(2027, 7, 1), date(2027, 9, 30))  # programme ends 31 August
-    dates = series.series_dates(rule)
 
-    with pytest.raises(scheduling.SchedulingError, match="outside the programme's dates"):
-        series.schedule_series(db, set_id, rule, dates)
+    preview = series.preview_series(db, set_id, rule)
 
-    assert scheduling.meetings_for_set(db, set_id) == []
+    assert [r["problems"] for r in preview] == [
+        [],
+        [],
+        [
+            "Tuesday 14 September 2027 is outside the programme's dates "
+            "(Tuesday 1 September 2026 to Tuesday 31 August 2027)."
+        ],
+    ]
 
 
 def test_series_ending_before_it_starts_is_refused(db, make_set):

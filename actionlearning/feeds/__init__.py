@@ -270,6 +270,16 @@ def _utc(iso):
     return datetime.fromisoformat(iso).astimezone(UTC)
 
 
+def _event_time(iso, zone):
+    """The meeting's time in its zone, or in UTC when that local time happens twice (the
+    hour the clocks go back): a TZID time there is ambiguous, and calendar parsers disagree
+    on which of the two it means, so only UTC says it exactly."""
+    local = _utc(iso).astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return _utc(iso)
+    return local
+
+
 def meeting_description(row, page_url):
     """What a meeting is, where, and its page: the logistics events and e-mails carry."""
     lines = [MEETING_KINDS.get(row["kind"], "Meeting")]
@@ -308,8 +318,8 @@ def meeting_event(row, base_url, stamp=None):
     event = Event()
     event.add("uid", row["uid"])
     event.add("dtstamp", stamp or changed)
-    event.add("dtstart", _utc(row["starts_at"]).astimezone(zone))
-    event.add("dtend", _utc(row["ends_at"]).astimezone(zone))
+    event.add("dtstart", _event_time(row["starts_at"], zone))
+    event.add("dtend", _event_time(row["ends_at"], zone))
     event.add("sequence", row["sequence"])
     event.add("created", _utc(row["created_at"]))
     event.add("last-modified", changed)

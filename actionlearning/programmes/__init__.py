@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import auth
 from ..db import now, one, write
+from ..errors import FieldError
 from ..mail.account import queue_account_link
 from ..text import has_control_characters
 
@@ -19,15 +20,15 @@ ORGANISATION_KINDS = {
 }
 
 
-class ProgrammeError(ValueError):
-    """A programme change that cannot be made; the message says why."""
+class ProgrammeError(FieldError):
+    """A programme change that cannot be made; the message says why, `field` which input."""
 
 
 class SimilarOrganisations(ProgrammeError):
     """Organisations with names close to a new one: perhaps it is one of them."""
 
     def __init__(self, names):
-        super().__init__(f"Is it one of these? {'; '.join(names)}")
+        super().__init__(f"Is it one of these? {'; '.join(names)}", "name")
         self.names = names
 
 
@@ -216,7 +217,8 @@ def check_time_zone(name):
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ProgrammeError(
-            f"'{name}' is not a time zone this server knows (for example Europe/London)."
+            f"'{name}' is not a time zone this server knows (for example Europe/London).",
+            "time_zone",
         ) from error
 
 
@@ -225,19 +227,27 @@ def _programme_values(
 ):
     check_time_zone(time_zone)
     if not (name or "").strip():
-        raise ProgrammeError("A programme needs a name.")
+        raise ProgrammeError("A programme needs a name.", "name")
     starts_on, ends_on = str(starts_on), str(ends_on)
     for label, value in (("start", starts_on), ("end", ends_on)):
         try:
             date.fromisoformat(value)
         except ValueError as error:
-            raise ProgrammeError(f"The {label} date must be a date like 2026-09-01.") from error
+            raise ProgrammeError(
+                f"The {label} date must be a date like 2026-09-01.", f"{label}s_on"
+            ) from error
     if ends_on < starts_on:
-        raise ProgrammeError("The programme ends before it starts.")
+        raise ProgrammeError("The programme ends before it starts.", "ends_on")
     if conference_on and not starts_on <= str(conference_on) <= ends_on:
-        raise ProgrammeError("The conference date is outside the programme's dates.")
-    if any(has_control_characters(v) for v in (name, default_venue, description)):
-        raise ProgrammeError("Remove the control characters (such as NUL) from the text.")
+        raise ProgrammeError(
+            "The conference date is outside the programme's dates.", "conference_on"
+        )
+    texts = {"name": name, "default_venue": default_venue, "description": description}
+    for field, value in texts.items():
+        if has_control_characters(value):
+            raise ProgrammeError(
+                "Remove the control characters (such as NUL) from the text.", field
+            )
     return {
         "name": name.strip(),
         "starts_on": starts_on,
@@ -300,9 +310,11 @@ def update_programme(
 
 def _check_organisation(name, kind):
     if kind not in ORGANISATION_KINDS:
-        raise ProgrammeError(f"Organisation kind must be one of {', '.join(ORGANISATION_KINDS)}.")
+        raise ProgrammeError(
+            f"Organisation kind must be one of {', '.join(ORGANISATION_KINDS)}.", "kind"
+        )
     if not (name or "").strip() or has_control_characters(name):
-        raise ProgrammeError("An organisation needs a name without control characters.")
+        raise ProgrammeError("An organisation needs a name without control characters.", "name")
 
 
 def create_organisation(db, name, kind):
@@ -326,7 +338,8 @@ def add_organisation(db, name, kind, allow_similar=False):
         if existing:
             raise ProgrammeError(
                 f"“{existing['name']}” is already on the list (names are the same whatever "
-                "the capitals and spaces): use that one rather than adding it again."
+                "the capitals and spaces): use that one rather than adding it again.",
+                "name",
             )
         similar = [] if allow_similar else similar_organisations(db, name)
         if similar:
@@ -346,7 +359,7 @@ def _insert_organisation(db, name, kind):
 def add_member(db, programme_id, person_id, role):
     """Put a person in a programme with a role (or change their role there)."""
     if role not in auth.ROLES:
-        raise ProgrammeError(f"Role must be one of {', '.join(auth.ROLES)}.")
+        raise ProgrammeError(f"Role must be one of {', '.join(auth.ROLES)}.", "role")
     with write(db):
         db["programme_members"].upsert(
             {
@@ -368,7 +381,7 @@ def invite_person(db, programme_id, email, name, role, organisation_id, invited_
         try:
             person_id = auth.create_person(db, email, name, role, organisation_id)
         except auth.AccountError as error:
-            raise ProgrammeError(str(error)) from error
+            raise ProgrammeError(str(error), getattr(error, "field", None) or "email") from error
         if programme_id:
             add_member(db, programme_id, person_id, role)
         token = auth.create_account_link(db, person_id, "invite", invited_by)

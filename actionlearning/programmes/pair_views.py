@@ -63,7 +63,7 @@ def pair_list(programme_id):
             with _invitations(programme_id):
                 create_pair(db, programme_id, **_pair_fields(form))
         except ProgrammeError as error:
-            form.form_errors.append(str(error))
+            form.attach_error(error)
         else:
             return _after_pair_saved(db, form, programme_id, "Pair added.")
     pairs = pairs_for_programme(db, programme_id)
@@ -83,7 +83,7 @@ def edit_pair(pair_id):
             with _invitations(row["programme_id"]):
                 update_pair(db, pair_id, **_pair_fields(form))
         except ProgrammeError as error:
-            form.form_errors.append(str(error))
+            form.attach_error(error)
         else:
             return _after_pair_saved(db, form, row["programme_id"], "Pair saved.")
     return render_template("programmes/pair_edit.html", pair=row, form=form)
@@ -159,7 +159,7 @@ def learning_set_list(programme_id):
                 )
                 update_learning_set(db, new_id, *_set_values(form))
         except ProgrammeError as error:
-            form.name.errors.append(str(error))
+            form.attach_error(error)
         else:
             return _after_set_saved(db, new_id, programme_id)
     sets = learning_sets_for_programme(db, programme_id)
@@ -178,7 +178,7 @@ def edit_learning_set(learning_set_id):
             with _invitations(row["programme_id"]):
                 update_learning_set(db, learning_set_id, *_set_values(form))
         except ProgrammeError as error:
-            form.name.errors.append(str(error))
+            form.attach_error(error)
         else:
             return _after_set_saved(db, learning_set_id, row["programme_id"])
     return render_template("programmes/set_edit.html", learning_set=row, form=form)

@@ -141,7 +141,7 @@ def learning_sets_for_programme(db, programme_id):
 def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rules=""):
     """Add a learning set to a programme and return its id."""
     if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
-        raise ProgrammeError("A set needs a name, and no control characters in its text.")
+        raise ProgrammeError("A set needs a name, and no control characters in its text.", "name")
     _check_facilitator(db, programme_id, facilitator_id)
     with write(db):
         return (
@@ -166,14 +166,14 @@ def update_learning_set(db, learning_set_id, name, facilitator_id, ground_rules,
     if row is None:
         raise ProgrammeError("There is no such learning set.")
     if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
-        raise ProgrammeError("A set needs a name, and no control characters in its text.")
+        raise ProgrammeError("A set needs a name, and no control characters in its text.", "name")
     _check_facilitator(db, row["programme_id"], facilitator_id)
     owned = {
         r[0]
         for r in db.execute("SELECT id FROM pairs WHERE programme_id = ?", [row["programme_id"]])
     }
     if set(pair_ids) - owned:
-        raise ProgrammeError("Every pair in the set must belong to the same programme.")
+        raise ProgrammeError("Every pair in the set must belong to the same programme.", "pair_ids")
     with write(db):
         db["learning_sets"].update(
             learning_set_id,
@@ -198,7 +198,9 @@ def _check_facilitator(db, programme_id, facilitator_id):
         "facilitator",
         "organiser",
     ):
-        raise ProgrammeError("The facilitator must be a facilitator in this programme.")
+        raise ProgrammeError(
+            "The facilitator must be a facilitator in this programme.", "facilitator_id"
+        )
 
 
 def _pair_values(
@@ -216,14 +218,20 @@ def _pair_values(
     or a ProgrammeError saying what is wrong."""
     members = list(dict.fromkeys(member_ids or []))
     if not 2 <= len(members) <= 3:
-        raise ProgrammeError("A pair has two members (three when a third partner joins).")
+        raise ProgrammeError(
+            "A pair has two members (three when a third partner joins).", "member_ids"
+        )
     if partnering_model not in PARTNERING_MODELS:
-        raise ProgrammeError(f"Partnering model must be one of {', '.join(PARTNERING_MODELS)}.")
+        raise ProgrammeError(
+            f"Partnering model must be one of {', '.join(PARTNERING_MODELS)}.", "partnering_model"
+        )
     texts = (priority_area, borough, problem_statement, name)
     if not (priority_area or "").strip() or any(has_control_characters(t) for t in texts):
-        raise ProgrammeError("A pair needs a priority area, and no control characters.")
+        raise ProgrammeError(
+            "A pair needs a priority area, and no control characters.", "priority_area"
+        )
     if any(role_in_programme(db, m, programme_id) is None for m in members):
-        raise ProgrammeError("Every pair member must be in the programme first.")
+        raise ProgrammeError("Every pair member must be in the programme first.", "member_ids")
     if (
         learning_set_id
         and db.execute(
@@ -232,7 +240,9 @@ def _pair_values(
         ).fetchone()
         is None
     ):
-        raise ProgrammeError("The learning set must belong to the same programme.")
+        raise ProgrammeError(
+            "The learning set must belong to the same programme.", "learning_set_id"
+        )
     values = {
         "learning_set_id": learning_set_id or None,
         "name": name or "",

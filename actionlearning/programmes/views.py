@@ -154,7 +154,7 @@ def programme_list():
         try:
             new_id = create_programme(db, **_programme_values(form), organiser_id=current_user.id)
         except ProgrammeError as error:
-            form.name.errors.append(str(error))
+            form.attach_error(error)
         else:
             flash("Programme created. Add organisations, people, pairs and sets next.", "info")
             return redirect(url_for("programmes.show_programme", programme_id=new_id))
@@ -190,7 +190,7 @@ def show_programme(programme_id):
         try:
             update_programme(db, programme_id, **_programme_values(form))
         except ProgrammeError as error:
-            form.name.errors.append(str(error))
+            form.attach_error(error)
         else:
             flash("Programme details saved.", "info")
             return redirect(url_for("programmes.show_programme", programme_id=programme_id))
@@ -222,7 +222,7 @@ def organisation_list():
         except SimilarOrganisations as error:
             similar = error.names
         except ProgrammeError as error:
-            form.name.errors.append(str(error))
+            form.attach_error(error)
         else:
             flash(f"{' '.join(form.name.data.split())} added.", "info")
             return redirect(url_for("programmes.organisation_list"))
@@ -297,7 +297,7 @@ def people():
                 base_url=current_app.config["BASE_URL"],
             )
         except ProgrammeError as error:
-            form.email.errors.append(str(error))
+            form.attach_error(error, fallback="email")
         else:
             return render_template(
                 "programmes/link.html", purpose="invite", name=form.name.data, token=token

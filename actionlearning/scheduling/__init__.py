@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from .. import programmes
+from ..dates import day_text, long_day_text
 from ..db import now, write
+from ..errors import FieldError
 from ..text import has_control_characters, render_markdown
 
 MEETING_KINDS = {"set_meeting": "Set meeting", "seminar": "Seminar", "conference": "Conference"}
@@ -22,8 +24,9 @@ EDITABLE_FIELDS = (
 )
 
 
-class SchedulingError(ValueError):
-    """A scheduling change that cannot be made; the message says why."""
+class SchedulingError(FieldError):
+    """A scheduling change that cannot be made; the message says why, `field` which input
+    (the meeting form's names: title, on, start_time, end_time, venue, online_link...)."""
 
 
 # Queries
@@ -135,13 +138,47 @@ def to_local(utc_iso, time_zone):
 # Actions
 
 
-def _check_times(prog, starts_local, ends_local):
-    if ends_local <= starts_local:
-        raise SchedulingError("The meeting ends before it starts.")
-    if not prog["starts_on"] <= starts_local.date().isoformat() <= prog["ends_on"]:
+def local_time_fault(local, time_zone):
+    """None, 'missing' (skipped when the clocks go forward) or 'twice' (the hour the clocks
+    go back repeats): a naive local time means nothing exact in the last two cases.
+
+    An aware time already says which of the two it is (its fold), so only 'missing' applies.
+    """
+    zone = ZoneInfo(time_zone)
+    wall = local.replace(tzinfo=None)
+    first = wall.replace(tzinfo=zone, fold=local.fold if local.tzinfo else 0)
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        return "missing"
+    if local.tzinfo is None and first.utcoffset() != wall.replace(tzinfo=zone, fold=1).utcoffset():
+        return "twice"
+    return None
+
+
+def check_local_time(local, time_zone, field):
+    """Refuse a local time that does not exist, or happens twice and was not disambiguated."""
+    fault = local_time_fault(local, time_zone)
+    when = f"{local:%H:%M} on {long_day_text(local)}"
+    if fault == "missing":
         raise SchedulingError(
-            f"The meeting is outside the programme's dates ({prog['starts_on']} to "
-            f"{prog['ends_on']})."
+            f"{when} does not exist in {time_zone}: the clocks go forward that night and skip "
+            "that hour. Choose another time.",
+            field,
+        )
+    if fault == "twice":
+        raise SchedulingError(
+            f"{when} happens twice in {time_zone}: the clocks go back that night. "
+            "Choose the first or the second.",
+            field,
+        )
+
+
+def _check_times(prog, starts_local, ends_local):
+    check_local_time(starts_local, prog["time_zone"], "start_time")
+    check_local_time(ends_local, prog["time_zone"], "end_time")
+    # Compared as instants: 01:30 BST to 01:15 GMT on the night the clocks go back is 45 min.
+    if to_utc(ends_local, prog["time_zone"]) <= to_utc(starts_local, prog["time_zone"]):
+        raise SchedulingError(
+            "The meeting ends before it starts: it must end after it starts.", "end_time"
         )
 
 
@@ -149,12 +186,14 @@ def _check_text(fields):
     bad = [k for k, v in fields.items() if has_control_characters(v)]
     if bad:
         raise SchedulingError(
-            "Remove the control characters (such as NUL) from: " + ", ".join(bad) + "."
+            "Remove the control characters (such as NUL) from: " + ", ".join(bad) + ".", bad[0]
         )
     link = (fields.get("online_link") or "").strip()
     # Shown as a link on the meeting page and in feeds: a javascript: or data: URL is an attack.
     if link and not re.fullmatch(r"https?://[^\s<>\"']+", link, re.IGNORECASE):
-        raise SchedulingError("The online link must be a web address starting https:// or http://.")
+        raise SchedulingError(
+            "The online link must be a web address starting https:// or http://.", "online_link"
+        )
 
 
 def meeting_row(
@@ -169,7 +208,7 @@ def meeting_row(
     if kind == "set_meeting" and not learning_set_id:
         raise SchedulingError("A set meeting belongs to a learning set.")
     if not (title or "").strip():
-        raise SchedulingError("A meeting needs a title.")
+        raise SchedulingError("A meeting needs a title.", "title")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise SchedulingError(f"Unknown meeting fields: {', '.join(sorted(unknown))}.")
@@ -218,7 +257,7 @@ def update_meeting(db, meeting_id, starts_local=None, ends_local=None, **fields)
     _check_text(fields)
     changes = {k: v for k, v in fields.items() if v is not None}
     if "title" in changes and not changes["title"].strip():
-        raise SchedulingError("A meeting needs a title.")
+        raise SchedulingError("A meeting needs a title.", "title")
     zone = current["time_zone"]
     if starts_local or ends_local:
         start = starts_local or to_local(current["starts_at"], zone).replace(tzinfo=None)
@@ -239,7 +278,7 @@ def update_meeting(db, meeting_id, starts_local=None, ends_local=None, **fields)
 def cancel_meeting(db, meeting_id, reason):
     """Cancel one meeting with a reason; it stays listed, as cancelled."""
     if not (reason or "").strip():
-        raise SchedulingError("Give a reason for cancelling, so members know why.")
+        raise SchedulingError("Give a reason for cancelling, so members know why.", "reason")
     _check_text({"reason": reason})
     with write(db):
         changed = db.execute(
@@ -320,40 +359,43 @@ def meeting_people(db, row):
 # Clashes: warnings, never refusals (a facilitator may have reasons).
 
 
-def clashes(db, candidate, exclude_meeting_id=None):
-    """Warnings for a meeting (a row, or a dict with the same keys) against the programme's
-    other scheduled meetings: a seminar on a set meeting, or one person in two places."""
+def clashes(db, candidate, exclude_meeting_id=None, exclude=()):
+    """Warnings for a meeting (a row, or a dict with the same keys) against other scheduled
+    meetings at the same time: in its programme a seminar on a set meeting, the same set
+    twice, or one person in two places; in other programmes, one person in two places (a
+    facilitator may run sets in two cohorts). `exclude`: more meeting ids to leave out."""
+    excluded = [exclude_meeting_id or 0, *exclude]
     others = db.query(
-        """SELECT m.*, s.name AS learning_set_name, g.time_zone FROM meetings m
-           JOIN programmes g ON g.id = m.programme_id
+        f"""SELECT m.*, s.name AS learning_set_name, g.time_zone, g.name AS programme_name
+           FROM meetings m JOIN programmes g ON g.id = m.programme_id
            LEFT JOIN learning_sets s ON s.id = m.learning_set_id
-           WHERE m.programme_id = :programme AND m.status = 'scheduled'
-             AND m.starts_at < :ends AND m.ends_at > :starts AND m.id != :exclude
+           WHERE m.status = 'scheduled' AND m.starts_at < ? AND m.ends_at > ?
+             AND m.id NOT IN ({", ".join("?" for _ in excluded)})
            ORDER BY m.starts_at""",
-        {
-            "programme": candidate["programme_id"],
-            "starts": candidate["starts_at"],
-            "ends": candidate["ends_at"],
-            "exclude": exclude_meeting_id or 0,
-        },
+        [candidate["ends_at"], candidate["starts_at"], *excluded],
     )
     warnings = []
     mine = None
     for other in others:
-        when = to_local(other["starts_at"], other["time_zone"]).strftime("%a %-d %b %Y %H:%M")
-        label = f"{other['title']} ({when})"
-        if "set_meeting" not in (candidate["kind"], other["kind"]):
-            warnings.append(f"Overlaps {label}: the whole programme is invited to both.")
-        elif candidate["kind"] != "set_meeting" or other["kind"] != "set_meeting":
-            warnings.append(f"A seminar or the conference overlaps a set meeting: {label}.")
-        elif other["learning_set_id"] == candidate["learning_set_id"]:
-            warnings.append(f"Overlaps another meeting of the same set: {label}.")
+        when = to_local(other["starts_at"], other["time_zone"])
+        kinds = (candidate["kind"], other["kind"])
+        if other["programme_id"] != candidate["programme_id"]:
+            label = f"{other['title']}, {other['programme_name']} ({day_text(when)} {when:%H:%M})"
         else:
-            mine = meeting_people(db, candidate) if mine is None else mine
-            shared = mine & meeting_people(db, other)
-            if shared:
-                names = _names(db, shared)
-                warnings.append(f"{names} would be in two meetings at once: {label}.")
+            label = f"{other['title']} ({day_text(when)} {when:%H:%M})"
+            if "set_meeting" not in kinds:
+                warnings.append(f"Overlaps {label}: the whole programme is invited to both.")
+                continue
+            if kinds != ("set_meeting", "set_meeting"):
+                warnings.append(f"A seminar or the conference overlaps a set meeting: {label}.")
+                continue
+            if other["learning_set_id"] == candidate["learning_set_id"]:
+                warnings.append(f"Overlaps another meeting of the same set: {label}.")
+                continue
+        mine = meeting_people(db, candidate) if mine is None else mine
+        shared = mine & meeting_people(db, other)
+        if shared:
+            warnings.append(f"{_names(db, shared)} would be in two meetings at once: {label}.")
     return warnings
 
 
@@ -378,5 +420,5 @@ def clashes_for_programme(db, programme_id):
 
 
 # Submodules import names from above, so they come last.
-from . import dashboard, records, series  # noqa: E402,F401
+from . import checks, dashboard, records, series  # noqa: E402,F401
 from .views import bp  # noqa: E402,F401

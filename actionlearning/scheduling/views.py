@@ -1,6 +1,7 @@
 """Meeting pages: the meeting itself, its records, series, seminars and the conference."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -15,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms import (
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -26,11 +28,12 @@ from wtforms.fields import TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import programmes, scheduling
+from ..dates import day_text
 from ..db import get_db
 from ..mail import invitations
 from ..programmes.pairs import learning_set
 from ..security import Form
-from . import SchedulingError, records, series, to_local
+from . import SchedulingError, checks, local_time_fault, records, series, to_local
 
 bp = Blueprint("scheduling", __name__)
 
@@ -53,13 +56,14 @@ def meeting_when(row):
     """'Tue 12 Jan 2027, 10:00–13:00' in the meeting's programme zone."""
     zone = _zone(row)
     start, end = to_local(row["starts_at"], zone), to_local(row["ends_at"], zone)
-    return f"{start:%a %-d %b %Y}, {start:%H:%M}\u2013{end:%H:%M}"
+    return f"{day_text(start)}, {start:%H:%M}\u2013{end:%H:%M}"
 
 
 @bp.app_template_global()
 def meeting_day(utc_iso, meeting_id):
     row = scheduling.meeting(get_db(), meeting_id)
-    return f"{to_local(utc_iso, row['time_zone']):%-d %b %Y}"
+    moment = to_local(utc_iso, row["time_zone"])
+    return f"{moment.day} {moment:%b %Y}"
 
 
 @bp.app_template_global()
@@ -82,6 +86,12 @@ class MeetingForm(Form):
     topic = StringField("Topic", validators=[Length(max=300)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
     agenda = TextAreaField("Agenda (Markdown)", validators=[Length(max=20000)])
+    # Shown only when a time happens twice (the night the clocks go back): which one.
+    start_fold = RadioField("Which one?", choices=[], validate_choice=False)
+    end_fold = RadioField("Which one?", choices=[], validate_choice=False)
+    # "Schedule anyway": the token of the problems the person saw and accepted.
+    confirmed = HiddenField()
+    problems = ()
 
     KIND_FIELDS = {
         "set_meeting": (),
@@ -89,12 +99,52 @@ class MeetingForm(Form):
         "conference": ("agenda",),
     }
 
-    def values(self, kind):
-        """Local start and end, and the text fields that belong to this kind of meeting."""
+    def values(self, kind, time_zone):
+        """Local start and end, and the text fields that belong to this kind of meeting.
+
+        A time the person placed on one side of the clock change is exact (aware, with its
+        fold); otherwise it stays naive, and the domain refuses it if it happens twice.
+        """
         names = ("title", "venue", "online_link", *self.KIND_FIELDS[kind])
-        starts = datetime.combine(self.on.data, self.start_time.data)
-        ends = datetime.combine(self.on.data, self.end_time.data)
+        starts = _local(self.on.data, self.start_time.data, self.start_fold.data, time_zone)
+        ends = _local(self.on.data, self.end_time.data, self.end_fold.data, time_zone)
         return starts, ends, {n: getattr(self, n).data or "" for n in names}
+
+    def offer_folds(self, time_zone):
+        """For a time that happens twice, the choice of the first or the second."""
+        for name, fold_field in (("start_time", self.start_fold), ("end_time", self.end_fold)):
+            time = getattr(self, name).data
+            if self.on.data is None or time is None:
+                continue
+            naive = datetime.combine(self.on.data, time)
+            if local_time_fault(naive, time_zone) == "twice":
+                fold_field.choices = _fold_choices(naive, time_zone)
+                fold_field.label.text = f"Which {time:%H:%M} on {day_text(naive)}?"
+
+    def show_problems(self, problems):
+        """Each problem under its field, and the token a "Schedule anyway" will carry."""
+        for problem in problems:
+            getattr(self, problem["field"]).errors.append(problem["message"])
+        self.confirmed.data = checks.confirmation(problems)
+        self.problems = problems
+
+
+def _local(on, time, fold, time_zone):
+    moment = datetime.combine(on, time)
+    if fold in ("0", "1"):
+        return moment.replace(tzinfo=ZoneInfo(time_zone), fold=int(fold))
+    return moment
+
+
+def _fold_choices(naive, time_zone):
+    """'first 01:30 (BST, UTC+01:00)' and 'second 01:30 (GMT, UTC+00:00)'."""
+    choices = []
+    for fold, which in ((0, "first"), (1, "second")):
+        moment = naive.replace(tzinfo=ZoneInfo(time_zone), fold=fold)
+        offset = moment.strftime("%z")
+        label = f"The {which} {moment:%H:%M} ({moment.tzname()}, UTC{offset[:3]}:{offset[3:]})"
+        choices.append(SelectChoice(str(fold), label))
+    return choices
 
 
 class SeriesForm(Form):
@@ -116,6 +166,18 @@ class SeriesForm(Form):
     end_time = TimeField("Ends", validators=[DataRequired()])
     title = StringField("Title (default: the set's name and 'meeting')", [Length(max=200)])
     venue = StringField("Venue (default: the programme's venue)", [Length(max=300)])
+    overlap = RadioField(
+        "Where the set already has a meeting in a date's month (or weeks)",
+        choices=options(
+            [
+                ("skip", "Skip those dates: keep the meetings already scheduled"),
+                ("replace", "Replace the meetings already scheduled (they are cancelled)"),
+            ]
+        ),
+        default="skip",
+    )
+    confirmed = HiddenField()
+    problems = ()
 
     def rule(self):
         return {
@@ -183,15 +245,39 @@ def edit_meeting(meeting_id):
     data = {**row, "on": start.date(), "start_time": start.time(), "end_time": end.time()}
     form = MeetingForm(data=data)
     if form.validate_on_submit():
-        starts, ends, fields = form.values(row["kind"])
+        starts, ends, fields = form.values(row["kind"], row["time_zone"])
         try:
-            with _invitations(meeting_id=meeting_id):
-                changed = scheduling.update_meeting(db, meeting_id, starts, ends, **fields)
+            if _checked(form, _planned(db, row, starts, ends), row):
+                with _invitations(meeting_id=meeting_id):
+                    changed = scheduling.update_meeting(db, meeting_id, starts, ends, **fields)
+                return _saved(db, meeting_id, "Meeting updated." if changed else "Nothing changed.")
         except SchedulingError as error:
-            form.on.errors.append(str(error))
-        else:
-            return _saved(db, meeting_id, "Meeting updated." if changed else "Nothing changed.")
+            form.attach_error(error)
+    form.offer_folds(row["time_zone"])
     return render_template("scheduling/edit.html", meeting=row, form=form)
+
+
+def _planned(db, row, starts, ends):
+    return checks.planned(
+        db, row["programme_id"], row["kind"], starts, ends, row.get("learning_set_id")
+    )
+
+
+def _checked(form, planned, current=None):
+    """True when the meeting may go ahead at the planned times: nothing to warn about, the
+    times are unchanged, or the person confirmed exactly these problems. Otherwise the
+    problems are put under their fields, ready for "Schedule anyway"."""
+    if current and (planned["starts_at"], planned["ends_at"]) == (
+        current["starts_at"],
+        current["ends_at"],
+    ):
+        return True
+    exclude = [current["id"]] if current else []
+    problems = checks.date_problems(get_db(), planned, exclude=exclude)
+    if checks.confirmed(problems, form.confirmed.data):
+        return True
+    form.show_problems(problems)
+    return False
 
 
 def _saved(db, meeting_id, message):
@@ -349,20 +435,38 @@ def series_page(learning_set_id):
         rule = form.rule()
         try:
             preview = series.preview_series(db, learning_set_id, rule)
-            if request.form.get("action") == "save":
-                dates = series.chosen_dates(preview, _indexes("include"), _indexes("move"))
-                with _invitations(programme_id=row["programme_id"]):
-                    ids = series.schedule_series(
-                        db, learning_set_id, rule, dates, form.title.data, form.venue.data
-                    )
-                flash(f"{len(ids)} meetings scheduled: {series.describe_rule(rule)}.", "info")
+            if _save_series(db, form, row, rule, preview):
                 return redirect(url_for("scheduling.set_meetings", learning_set_id=row["id"]))
         except SchedulingError as error:
-            form.first.errors.append(str(error))
+            form.attach_error(error)
     described = series.describe_rule(form.rule()) if preview else ""
     return render_template(
         "scheduling/series.html", learning_set=row, form=form, preview=preview, rule=described
     )
+
+
+def _save_series(db, form, learning_set, rule, preview):
+    """Save the kept dates when asked and confirmed; otherwise put the problems of the
+    dates that would be saved (with the ticks as they are) on the form. True once saved."""
+    saving = request.form.get("action") == "save"
+    if saving:
+        included, moved = _indexes("include"), _indexes("move")
+    else:  # the first preview: every date kept, bank holidays moved, as the ticks start
+        included, moved = {r["index"] for r in preview}, {r["index"] for r in preview}
+    form.included, form.moved = included, moved  # the ticks, as they were
+    dates, replaced = series.chosen_dates(preview, included, moved, form.overlap.data)
+    problems = series.series_problems(db, learning_set["id"], rule, dates, replaced)
+    if not (saving and checks.confirmed(problems, form.confirmed.data)):
+        form.confirmed.data = checks.confirmation(problems)
+        form.problems = problems
+        return False
+    with _invitations(programme_id=learning_set["programme_id"]):  # the replaced ones too
+        ids = series.replace_with_series(
+            db, learning_set["id"], rule, dates, replaced, form.title.data, form.venue.data
+        )
+    also = f" {len(replaced)} earlier meetings cancelled as replaced." if replaced else ""
+    flash(f"{len(ids)} meetings scheduled: {series.describe_rule(rule)}.{also}", "info")
+    return True
 
 
 def _indexes(prefix):
@@ -431,16 +535,19 @@ def _time(text):
 
 def _create(programme_row, kind, form):
     db = get_db()
+    zone = programme_row["time_zone"]
     if form.validate_on_submit():
-        starts, ends, fields = form.values(kind)
+        starts, ends, fields = form.values(kind, zone)
         title = fields.pop("title")
         try:
-            with _invitations(programme_id=programme_row["id"]):
-                meeting_id = scheduling.create_meeting(
-                    db, programme_row["id"], kind, title, starts, ends, **fields
-                )
+            planned = checks.planned(db, programme_row["id"], kind, starts, ends)
+            if _checked(form, planned):
+                with _invitations(programme_id=programme_row["id"]):
+                    meeting_id = scheduling.create_meeting(
+                        db, programme_row["id"], kind, title, starts, ends, **fields
+                    )
+                return _saved(db, meeting_id, f"{scheduling.MEETING_KINDS[kind]} scheduled.")
         except SchedulingError as error:
-            form.on.errors.append(str(error))
-        else:
-            return _saved(db, meeting_id, f"{scheduling.MEETING_KINDS[kind]} scheduled.")
+            form.attach_error(error)
+    form.offer_folds(zone)
     return render_template("scheduling/new.html", programme=programme_row, kind=kind, form=form)
