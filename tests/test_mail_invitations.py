@@ -425,3 +425,44 @@ def test_one_stored_bad_address_does_not_stop_the_move(db, organiser, runner, ma
     assert scheduling.meeting(db, world["march"])["sequence"] == 1
     others = sorted(email_of(db, p) for p in [world["facilitator"], world["members"][1]])
     assert [m["to"] for m in received(mail_server)] == others
+
+
+def outbox_invitations(db):
+    """(address, subject) of each queued invitation."""
+    return sorted(
+        (r["to_addr"], r["subject"].split(",")[0])
+        for r in rows(db, "SELECT to_addr, subject FROM outbox WHERE kind = 'invitation'")
+    )
+
+
+def test_person_invited_to_the_programme_is_invited_to_its_seminars_ahead(
+    db, organiser, world, programme_id
+):
+    form = {
+        "email": "newcomer@example.org",
+        "name": "New Comer",
+        "role": "participant",
+        "organisation_id": 0,
+        "programme_id": programme_id,
+    }
+
+    response = post(organiser, "/people", form)
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert outbox_invitations(db) == [("newcomer@example.org", "Invitation: Pooled budgets")]
+
+
+def test_person_added_to_the_programme_is_invited_to_its_seminars_ahead(
+    db, organiser, world, programme_id, make_person
+):
+    outsider = make_person(programme=None, password=None)
+
+    response = post(
+        organiser,
+        f"/people/{outsider}/programmes",
+        {"programme_id": programme_id, "role": "participant"},
+        f"/people/{outsider}",
+    )
+
+    assert response.status_code == 302
+    assert outbox_invitations(db) == [(email_of(db, outsider), "Invitation: Pooled budgets")]

@@ -2,7 +2,7 @@
 shown once they are saved. They register on the programmes blueprint, so endpoints keep the
 `programmes.` prefix (programmes.pair_list, programmes.edit_learning_set)."""
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -25,7 +25,7 @@ from .pairs import (
     update_learning_set,
     update_pair,
 )
-from .views import CheckboxesField, bp, options, organiser_programme
+from .views import CheckboxesField, bp, invitations_for, options, organiser_programme
 
 
 class PairForm(Form):
@@ -60,7 +60,7 @@ def pair_list(programme_id):
     form = _pair_form(db, programme_id)
     if form.validate_on_submit():
         try:
-            with _invitations(programme_id):
+            with invitations_for(programme_id):
                 create_pair(db, programme_id, **_pair_fields(form))
         except ProgrammeError as error:
             form.attach_error(error)
@@ -80,24 +80,13 @@ def edit_pair(pair_id):
     form = _pair_form(db, row["programme_id"], row)
     if form.validate_on_submit():
         try:
-            with _invitations(row["programme_id"]):
+            with invitations_for(row["programme_id"]):
                 update_pair(db, pair_id, **_pair_fields(form))
         except ProgrammeError as error:
             form.attach_error(error)
         else:
             return _after_pair_saved(db, form, row["programme_id"], "Pair saved.")
     return render_template("programmes/pair_edit.html", pair=row, form=form)
-
-
-def _invitations(programme_id):
-    """The write around a change to pairs or sets, queueing the invitations and cancellations
-    it causes for the programme's meetings ahead (people joining or leaving a set)."""
-    # Imported here: mail builds on scheduling, which imports programmes, and so this
-    # module, before it has finished loading.
-    from ..mail import invitations
-
-    settings = invitations.settings_for(current_app)
-    return invitations.queued_for_changes(get_db(), settings, programme_id=programme_id)
 
 
 def _pair_form(db, programme_id, row=None):
@@ -153,7 +142,7 @@ def learning_set_list(programme_id):
     form = _learning_set_form(db, programme_id)
     if form.validate_on_submit():
         try:
-            with _invitations(programme_id):
+            with invitations_for(programme_id):
                 new_id = create_learning_set(
                     db, programme_id, form.name.data, form.facilitator_id.data or None, ""
                 )
@@ -175,7 +164,7 @@ def edit_learning_set(learning_set_id):
     form = _learning_set_form(db, row["programme_id"], row)
     if form.validate_on_submit():
         try:
-            with _invitations(row["programme_id"]):
+            with invitations_for(row["programme_id"]):
                 update_learning_set(db, learning_set_id, *_set_values(form))
         except ProgrammeError as error:
             form.attach_error(error)

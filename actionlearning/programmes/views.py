@@ -279,6 +279,17 @@ def _invite_form(db):
     return form, mine
 
 
+def invitations_for(programme_id):
+    """The write around a change to who is in a programme, its pairs or sets, queueing the
+    invitations and cancellations it causes for the programme's meetings ahead."""
+    # Imported here: mail builds on scheduling, which imports programmes, and so this
+    # module, before it has finished loading.
+    from ..mail import invitations
+
+    settings = invitations.settings_for(current_app)
+    return invitations.queued_for_changes(get_db(), settings, programme_id=programme_id)
+
+
 @bp.route("/people", methods=["GET", "POST"])
 @auth.organiser_required
 def people():
@@ -286,16 +297,17 @@ def people():
     form, mine = _invite_form(db)
     if form.validate_on_submit():
         try:
-            token = invite_person(
-                db,
-                form.programme_id.data,
-                form.email.data,
-                form.name.data,
-                form.role.data,
-                form.organisation_id.data or None,
-                current_user.id,
-                base_url=current_app.config["BASE_URL"],
-            )
+            with invitations_for(form.programme_id.data):
+                token = invite_person(
+                    db,
+                    form.programme_id.data,
+                    form.email.data,
+                    form.name.data,
+                    form.role.data,
+                    form.organisation_id.data or None,
+                    current_user.id,
+                    base_url=current_app.config["BASE_URL"],
+                )
         except ProgrammeError as error:
             form.attach_error(error, fallback="email")
         else:
@@ -378,7 +390,8 @@ def add_to_programme(person_id):
     programme_id = request.form.get("programme_id", type=int)
     organiser_programme(programme_id)
     try:
-        add_member(db, programme_id, person_id, request.form.get("role", ""))
+        with invitations_for(programme_id):
+            add_member(db, programme_id, person_id, request.form.get("role", ""))
     except ProgrammeError as error:
         flash(str(error), "error")
     else:
