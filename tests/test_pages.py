@@ -3,7 +3,7 @@ programme's home, the calendar, help, favicon and badges."""
 
 import re
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -437,3 +437,95 @@ def test_programme_home_is_the_organisers_only(client, login, programme_id, make
     login(make_person(role="organiser"))
 
     assert client.get(f"/programmes/{other}").status_code == 403
+
+
+# The month page
+
+
+def month_titles(html):
+    return re.findall(r'<a href="/meetings/\d+">([^<]+)</a>', html.split('class="month"', 1)[1])
+
+
+def test_month_page_shows_each_role_only_the_meetings_they_may_see(
+    client, login, db, programme_id, make_set, make_pair, make_person, organiser
+):
+    own_set, other_set = make_set(name="Set A"), make_set(name="Set B")
+    pair = make_pair(learning_set_id=own_set)
+    make_pair(learning_set_id=other_set)
+    member = db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair]).fetchone()[
+        0
+    ]
+    for title, kind, day, learning_set in (
+        ("A meets", "set_meeting", 12, own_set),
+        ("B meets", "set_meeting", 13, other_set),
+        ("Seminar on data", "seminar", 20, None),
+    ):
+        scheduling.create_meeting(
+            db,
+            programme_id,
+            kind,
+            title,
+            datetime(2027, 1, day, 10),
+            datetime(2027, 1, day, 12),
+            learning_set_id=learning_set,
+        )
+    facilitator_b = db.execute(
+        "SELECT facilitator_id FROM learning_sets WHERE id = ?", [other_set]
+    ).fetchone()[0]
+    seen = {}
+    for role, person in (
+        ("participant", member),
+        ("facilitator", facilitator_b),
+        ("organiser", organiser),
+    ):
+        login(person)
+        html = client.get(f"/programmes/{programme_id}/calendar?month=2027-01").get_data(
+            as_text=True
+        )
+        seen[role] = month_titles(html)
+
+    assert seen == {
+        "participant": ["A meets", "Seminar on data"],
+        "facilitator": ["B meets", "Seminar on data"],
+        "organiser": ["A meets", "B meets", "Seminar on data"],
+    }
+
+
+def test_month_page_lays_out_weeks_from_monday_with_links_either_side(
+    client, login, programme_id, organiser
+):
+    login(organiser)
+
+    html = client.get(f"/programmes/{programme_id}/calendar?month=2027-01").get_data(as_text=True)
+
+    assert "<h1>Test programme: January 2027</h1>" in html
+    assert f'href="/programmes/{programme_id}/calendar?month=2026-12" rel="prev"' in html
+    assert f'href="/programmes/{programme_id}/calendar?month=2027-02" rel="next"' in html
+    days = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)">', html)
+    assert (days[0], days[-1], len(days)) == ("2026-12-28", "2027-01-31", 35)
+    assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_month_page_is_404_outside_the_programme(client, login, db, programme_id, make_person):
+    login(make_person(programme=None))
+
+    assert client.get(f"/programmes/{programme_id}/calendar").status_code == 404
+
+
+def test_month_near_the_clock_change_puts_a_meeting_on_its_local_day(db, programme_id, organiser):
+    # 00:30 on 1 April in London is 23:30 on 31 March in UTC: it belongs to April.
+    scheduling.create_meeting(
+        db,
+        programme_id,
+        "seminar",
+        "Early",
+        datetime(2027, 4, 1, 0, 30),
+        datetime(2027, 4, 1, 1, 0),
+    )
+
+    march = scheduling.month.meetings_in_month(db, organiser, programme_id, date(2027, 3, 1))
+    april = scheduling.month.month_grid(db, organiser, programme_id, date(2027, 4, 1))
+
+    assert march == []
+    (day,) = [d for week in april["weeks"] for d in week if d["meetings"]]
+    assert day["date"] == date(2027, 4, 1)

@@ -517,6 +517,8 @@ ROUTES = {
     # scheduling
     "/programmes/<int:programme_id>/conference": NO_JOURNAL,
     "/programmes/<int:programme_id>/meetings": NO_JOURNAL,
+    "/programmes/<int:programme_id>/calendar": NO_JOURNAL,
+    "/month": NO_JOURNAL,
     "/programmes/<int:programme_id>/seminars/new": NO_JOURNAL,
     "/learning-sets/<int:learning_set_id>/ground-rules": NO_JOURNAL,
     "/learning-sets/<int:learning_set_id>/meetings": NO_JOURNAL,
