@@ -485,6 +485,8 @@ ROUTES = {
     "/account/password": NO_JOURNAL,
     "/account/link/<token>": PUBLIC,
     "/account/forgot": PUBLIC,
+    "/account/mail": NO_JOURNAL,
+    "/mail/unsubscribe/<token>": PUBLIC,
     "/import-template.csv": PUBLIC,
     # journal
     "/journal": JOURNAL,

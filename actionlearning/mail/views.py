@@ -1,0 +1,52 @@
+"""Mail pages: each person's e-mail preferences, one-click unsubscribe, organisers' outbox."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms import SelectChoice, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..db import get_db
+from ..security import Form
+from . import KINDS, OPTIONAL_KINDS, person_opt_outs, set_preferences, unsubscribe
+
+bp = Blueprint("mail", __name__)
+
+
+class PreferencesForm(Form):
+    kinds = SelectMultipleField(
+        "Send me e-mail about",
+        choices=[SelectChoice(kind, KINDS[kind][0]) for kind in OPTIONAL_KINDS],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=True,
+    )
+
+
+@bp.route("/account/mail", methods=["GET", "POST"])
+@login_required
+def preferences():
+    db = get_db()
+    form = PreferencesForm()
+    if form.validate_on_submit():
+        set_preferences(db, current_user.id, set(form.kinds.data))
+        flash("Your e-mail settings are saved.", "info")
+        return redirect(url_for("mail.preferences"))
+    if request.method == "GET":
+        form.kinds.data = [
+            k for k in OPTIONAL_KINDS if k not in person_opt_outs(db, current_user.id)
+        ]
+    always = [label for label, optional in KINDS.values() if not optional]
+    return render_template("mail/preferences.html", form=form, always=always)
+
+
+@bp.route("/mail/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe_link(token):
+    """RFC 8058: mail providers POST 'List-Unsubscribe=One-Click' here, without cookies or a
+    CSRF token (the signed token is the authority); a GET, which link checkers and previews
+    make, only shows a button, so opening the link turns nothing off."""
+    if request.method == "GET":
+        return render_template("mail/unsubscribe.html", token=token, done=None)
+    done = unsubscribe(get_db(), current_app.config["SECRET_KEY"], token)
+    if done is None:
+        return render_template("mail/unsubscribe.html", token=token, done=None, invalid=True), 404
+    return render_template("mail/unsubscribe.html", token=token, done=KINDS[done[1]][0])
