@@ -97,25 +97,10 @@ def _register_dates(app):
     """The one date style of every page, in a programme's zone, with the exact value for
     machines: {{ value|date(zone) }} and {{ value|datetime(zone) }} (zone defaults to the
     product's, Europe/London)."""
-    from markupsafe import Markup, escape
-
     from . import dates
 
-    @app.template_filter("date")
-    def date_filter(value, time_zone=None):
-        if not value:
-            return ""
-        if isinstance(value, str) and len(value) > 10 or hasattr(value, "hour"):
-            value = dates.local(value, time_zone)
-        day = dates.date_value(value)
-        return Markup(f'<time datetime="{day.isoformat()}">{escape(dates.day_text(day))}</time>')
-
-    @app.template_filter("datetime")
-    def datetime_filter(value, time_zone=None):
-        if not value:
-            return ""
-        machine, text = dates.machine_time(value), dates.datetime_text(value, time_zone)
-        return Markup(f'<time datetime="{machine}">{escape(text)}</time>')
+    app.add_template_filter(dates.date_html, "date")
+    app.add_template_filter(dates.datetime_html, "datetime")
 
 
 def _ensure_instance_config(instance_path):

@@ -6,6 +6,8 @@ from the date's fields instead."""
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup, escape
+
 DEFAULT_ZONE = "Europe/London"
 
 
@@ -48,3 +50,23 @@ def machine_time(value):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def date_html(value, time_zone=None):
+    """<time datetime="2026-12-25">Fri 25 Dec 2026</time>: a date, or the day of a UTC time
+    in the zone. The |date filter of every template."""
+    if not value:
+        return ""
+    if isinstance(value, datetime) or isinstance(value, str) and len(value) > 10:
+        value = local(value, time_zone)
+    day = date_value(value)
+    return Markup(f'<time datetime="{day.isoformat()}">{escape(day_text(day))}</time>')
+
+
+def datetime_html(value, time_zone=None):
+    """<time datetime="2026-11-29T22:01:26Z">Sun 29 Nov 2026, 22:01</time>, in the zone.
+    The |datetime filter of every template."""
+    if not value:
+        return ""
+    text = datetime_text(value, time_zone)
+    return Markup(f'<time datetime="{machine_time(value)}">{escape(text)}</time>')

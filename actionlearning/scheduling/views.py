@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from wtforms import (
     DateField,
     HiddenField,
@@ -28,7 +29,7 @@ from wtforms.fields import TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import programmes, scheduling
-from ..dates import day_text
+from ..dates import date_html, day_text, machine_time
 from ..db import get_db
 from ..mail import invitations
 from ..programmes.pairs import learning_set
@@ -53,17 +54,19 @@ def _zone(row):
 
 @bp.app_template_global()
 def meeting_when(row):
-    """'Tue 12 Jan 2027, 10:00–13:00' in the meeting's programme zone."""
+    """'Tue 12 Jan 2027, 10:00–13:00' in the meeting's programme zone, its start exact for
+    machines."""
     zone = _zone(row)
     start, end = to_local(row["starts_at"], zone), to_local(row["ends_at"], zone)
-    return f"{day_text(start)}, {start:%H:%M}\u2013{end:%H:%M}"
+    text = f"{day_text(start)}, {start:%H:%M}\u2013{end:%H:%M}"
+    return Markup(f'<time datetime="{machine_time(row["starts_at"])}">{escape(text)}</time>')
 
 
 @bp.app_template_global()
 def meeting_day(utc_iso, meeting_id):
+    """The day of a time, in the zone of that meeting's programme."""
     row = scheduling.meeting(get_db(), meeting_id)
-    moment = to_local(utc_iso, row["time_zone"])
-    return f"{moment.day} {moment:%b %Y}"
+    return date_html(utc_iso, row["time_zone"])
 
 
 @bp.app_template_global()
