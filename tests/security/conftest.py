@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from actionlearning import auth, casestudies, create_app, programmes, scheduling
+from actionlearning import auth, casestudies, create_app, evaluation, programmes, scheduling
 from actionlearning.db import connect
 from actionlearning.journal.entries import create_entry
 from actionlearning.programmes.pairs import create_learning_set, create_pair
@@ -109,9 +109,19 @@ def build_world(db):
         {"title": f"{CASE_STUDY_SECRET} title"}
         | {field: f"{CASE_STUDY_SECRET} {field}" for field in casestudies.MARKDOWN_FIELDS},
     )
+    # An evaluation round with Alice's answers: her comment is as private as her journal.
+    evaluation_round = evaluation.open_round(db, programme_id, "start")
+    evaluation.save_response(
+        db,
+        alice,
+        evaluation_round,
+        dict.fromkeys(evaluation.FACTOR_LABELS, 4),
+        comments={"culture": f"{SECRET} rating comment"},
+    )
     return {
         "programme_id": programme_id,
         "other_programme_id": other_programme,
+        "round_id": evaluation_round,
         "learning_set_id": learning_set,
         "pair_id": pair,
         "other_pair_id": other_pair,
@@ -204,6 +214,7 @@ def url_for_rule(rule, world):
         "programme_id": world["programme_id"],
         "person_id": world["people"]["alice"],
         "subject_id": world["learning_set_id"],
+        "round_id": world["round_id"],
         "token": "A" * 43,
     }
     url = rule.rule
@@ -215,6 +226,8 @@ def url_for_rule(rule, world):
             value = "sets"  # subject_id is the learning set
         elif getattr(converter, "items", None):
             value = sorted(converter.items)[0]
+        elif name == "kind":
+            value = "ratings"  # an evaluation chart
         else:
             raise AssertionError(f"no value for <{name}> in {rule.rule}")
         url = re.sub(rf"<[^>]*\b{name}>", str(value), url)
