@@ -4,6 +4,7 @@ programme's home, the calendar, help, favicon and badges."""
 import re
 import sqlite3
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -529,3 +530,59 @@ def test_month_near_the_clock_change_puts_a_meeting_on_its_local_day(db, program
     assert march == []
     (day,) = [d for week in april["weeks"] for d in week if d["meetings"]]
     assert day["date"] == date(2027, 4, 1)
+
+
+# Help
+
+
+@pytest.mark.parametrize("role", ["participant", "facilitator", "organiser"])
+def test_help_sends_each_role_to_its_own_page_linked_from_the_header(
+    client, login, make_person, role
+):
+    login(make_person(role=role))
+
+    home = client.get("/").get_data(as_text=True)
+    response = client.get("/help")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+
+    assert '<a href="/help">Help</a>' in home
+    assert response.headers["Location"] == f"/help/{role}"
+    assert f"<h1>Help for {role}s</h1>" in page
+    assert (
+        "<strong>Only me</strong> (the default): no one else, <em>not even the organisers</em>"
+        in page
+    )
+    for app_name in ("Outlook", "Google Calendar", "Apple Calendar", "Thunderbird"):
+        assert f"<dt>{app_name}</dt>" in page
+
+
+def test_facilitator_help_says_what_they_never_see(client):
+    page = client.get("/help/facilitator").get_data(as_text=True)
+
+    never = page[page.index("What you never see") :]
+    assert "<strong>Only me</strong>" in never[: never.index("</ul>")]
+
+
+def test_participant_help_links_their_sets_ground_rules(client, login, db, make_set, make_pair):
+    learning_set = make_set(name="Set Camden")
+    pair = make_pair(learning_set_id=learning_set)
+    member = db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair]).fetchone()[
+        0
+    ]
+    login(member)
+
+    page = client.get("/help/participant").get_data(as_text=True)
+
+    assert "what is said in the set stays in the set" in page
+    assert f'<a href="/learning-sets/{learning_set}/ground-rules">Set Camden</a>' in page
+
+
+def test_help_for_an_unknown_role_is_404(client):
+    assert client.get("/help/superuser").status_code == 404
+
+
+def test_readme_says_private_entries_are_the_authors_alone():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+    assert "(the default; only the author,\n  organisers included)" not in readme
+    assert "only the author\n  reads it, not even the organisers" in readme

@@ -479,6 +479,8 @@ EVALUATION = "ratings: own answers, or aggregates with small groups suppressed (
 ROUTES = {
     "/static/<path:filename>": STATIC,
     "/favicon.ico": STATIC,
+    "/help": PUBLIC,
+    "/help/<role>": PUBLIC,
     "/healthz": PUBLIC,
     "/login": PUBLIC,
     "/logout": ACTION,

@@ -115,6 +115,19 @@ def learning_set_warnings(db, learning_set_id):
     return warnings
 
 
+def learning_sets_of_member(db, person_id):
+    """The learning sets this person belongs to through their pairs, by name."""
+    return list(
+        db.query(
+            """SELECT DISTINCT s.id, s.name FROM learning_sets s
+               JOIN pairs p ON p.learning_set_id = s.id
+               JOIN pair_members pm ON pm.pair_id = p.id AND pm.person_id = ?
+               ORDER BY s.name""",
+            [person_id],
+        )
+    )
+
+
 def learning_sets_for_programme(db, programme_id):
     """The programme's sets with facilitator, pairs, member count and warnings."""
     sets = list(
