@@ -2,7 +2,17 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 from wtforms import HiddenField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -44,16 +54,16 @@ class StepForm(Form):
 
 STEPS = {
     "submit": (
-        lambda db, pair, me, rev, _c: workflow.submit_case_study(db, pair, me, rev),
+        lambda db, pair, me, rev, _c, url: workflow.submit_case_study(db, pair, me, rev, url),
         "Submitted to the organisers for approval.",
     ),
     "approve": (
-        lambda db, pair, me, rev, _c: workflow.approve_case_study(db, pair, me, rev),
+        lambda db, pair, me, rev, _c, url: workflow.approve_case_study(db, pair, me, rev, url),
         "Approved: the case study goes into the conference pack.",
     ),
     "return": (workflow.return_case_study, "Returned to the pair with your comments."),
     "reopen": (
-        lambda db, pair, me, _rev, c: workflow.reopen_case_study(db, pair, me, c),
+        lambda db, pair, me, _rev, c, _url: workflow.reopen_case_study(db, pair, me, c),
         "Reopened: the pair can edit it again.",
     ),
 }
@@ -148,7 +158,14 @@ def change_status(pair_id, step):
         flash("The form could not be accepted; reload the page and try again.", "error")
         return redirect(url_for(".show_case_study", pair_id=pair_id))
     try:
-        action(db, pair_id, current_user.id, int(form.base_revision.data), form.comment.data)
+        action(
+            db,
+            pair_id,
+            current_user.id,
+            int(form.base_revision.data),
+            form.comment.data,
+            current_app.config["BASE_URL"],
+        )
     except cs.NotAllowed:
         abort(403)
     except cs.CaseStudyError as error:

@@ -6,6 +6,7 @@ based on the latest revision; each is logged in case_study_revisions like a save
 """
 
 from ..db import now, write
+from ..mail.notifications import queue_case_study_notices
 from ..text import has_control_characters, render_markdown
 from . import (
     FIELD_LABELS,
@@ -35,7 +36,7 @@ def _for_change(db, pair_id, base_revision, allowed_from):
     return current
 
 
-def submit_case_study(db, pair_id, person_id, base_revision):
+def submit_case_study(db, pair_id, person_id, base_revision, base_url=None):
     """A pair member sends the draft to the organisers for approval."""
     if access(db, person_id, pair_id) != "edit":
         raise NotAllowed("Only the pair's members can submit its case study.")
@@ -50,9 +51,13 @@ def submit_case_study(db, pair_id, person_id, base_revision):
             {"status": "submitted", "submitted_at": stamp, "updated_at": stamp},
         )
         _log(db, current["id"], current["revision"], "submit", person_id, stamp)
+        if base_url:  # the notice names the pair and who acted, never the text
+            queue_case_study_notices(
+                db, pair_id=pair_id, event="submitted", actor_id=person_id, base_url=base_url
+            )
 
 
-def approve_case_study(db, pair_id, person_id, base_revision):
+def approve_case_study(db, pair_id, person_id, base_revision, base_url=None):
     """An organiser approves the revision they read; it is read-only from then on."""
     if access(db, person_id, pair_id) != "review":
         raise NotAllowed("Only the programme's organisers can approve case studies.")
@@ -70,9 +75,13 @@ def approve_case_study(db, pair_id, person_id, base_revision):
             },
         )
         _log(db, current["id"], current["revision"], "approve", person_id, stamp)
+        if base_url:  # the notice names the pair and who acted, never the text
+            queue_case_study_notices(
+                db, pair_id=pair_id, event="approved", actor_id=person_id, base_url=base_url
+            )
 
 
-def return_case_study(db, pair_id, person_id, base_revision, comment):
+def return_case_study(db, pair_id, person_id, base_revision, comment, base_url=None):
     """An organiser sends a submitted case study back to draft with comments for the pair."""
     if access(db, person_id, pair_id) != "review":
         raise NotAllowed("Only the programme's organisers can return case studies.")
@@ -94,6 +103,10 @@ def return_case_study(db, pair_id, person_id, base_revision, comment):
             },
         )
         _log(db, current["id"], current["revision"], "return", person_id, stamp, comment=comment)
+        if base_url:  # the notice names the pair and who acted, never the text
+            queue_case_study_notices(
+                db, pair_id=pair_id, event="returned", actor_id=person_id, base_url=base_url
+            )
 
 
 def reopen_case_study(db, pair_id, person_id, comment=""):

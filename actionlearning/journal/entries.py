@@ -8,6 +8,7 @@ so the one visibility rule decides whom an entry can be changed or answered by.
 import re
 
 from ..db import now, write
+from ..mail.notifications import queue_response_notice
 from ..text import has_control_characters, render_markdown
 from . import (
     CASE_STUDY_SECTIONS,
@@ -203,8 +204,11 @@ def delete_entry(db, author_id, entry_id):
         db.execute("DELETE FROM journal_entries WHERE id = ?", [entry_id])
 
 
-def add_response(db, person_id, entry_id, body):
-    """A short response to a shared entry from someone who may read it; returns its id."""
+def add_response(db, person_id, entry_id, body, base_url=None):
+    """A short response to a shared entry from someone who may read it; returns its id.
+
+    With base_url, the entry's author is told by e-mail (that a response came, not what it
+    says), in the same write."""
     body = (body or "").strip()
     if not body:
         raise JournalError("Write a response first.")
@@ -216,7 +220,7 @@ def add_response(db, person_id, entry_id, body):
         entry = visible_entry(db, person_id, entry_id)
         if entry is None or entry["visibility"] == "private":
             raise JournalError("Responses are for entries shared with you.")
-        return (
+        response_id = (
             db["journal_responses"]
             .insert(
                 {
@@ -229,3 +233,13 @@ def add_response(db, person_id, entry_id, body):
             )
             .last_pk
         )
+        if base_url:
+            queue_response_notice(
+                db,
+                entry_id=entry_id,
+                author_id=entry["author_id"],
+                responder_id=person_id,
+                programme_id=entry["programme_id"],
+                base_url=base_url,
+            )
+        return response_id

@@ -4,7 +4,7 @@ import functools
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import (
     BooleanField,
@@ -206,7 +206,9 @@ def respond(entry_id):
     try:
         if not form.validate_on_submit():
             raise journal.JournalError(" ".join(form.body.errors) or "Write a response first.")
-        entries.add_response(db, current_user.id, entry_id, form.body.data)
+        entries.add_response(
+            db, current_user.id, entry_id, form.body.data, current_app.config["BASE_URL"]
+        )
     except journal.JournalError as error:
         flash(str(error), "error")
     return redirect(url_for("journal.show_entry", entry_id=entry_id) + "#responses")
