@@ -590,6 +590,18 @@ def m014_mail_reminders(db):
     )
 
 
+def m013_journal_walk_indexes(db):
+    """Indexes that let a journal list walk the entries newest first and stop after a page.
+
+    The shared list reads entries in created_at order, checking each against the reader's
+    programmes, pairs and sets (looked up once); the visibility rule finds the pairs of a
+    learning set and the sets a person facilitates. docs/benchmarks.md has the figures.
+    """
+    db["journal_entries"].create_index(["created_at"])
+    db["pairs"].create_index(["learning_set_id"], if_not_exists=True)
+    db["learning_sets"].create_index(["facilitator_id"], if_not_exists=True)
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -602,4 +614,5 @@ MIGRATIONS = [
     m009_outbox,
     m012_organisation_keys,
     m014_mail_reminders,
+    m013_journal_walk_indexes,
 ]

@@ -1,7 +1,9 @@
 """The journal: saving, validation, rendering, revisions, responses, lists, export, delete."""
 
+import html
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 
@@ -415,11 +417,63 @@ def test_my_journal_pages_of_twenty(client, login, make_entry, make_person):
     login(author)
 
     first = client.get("/journal").get_data(as_text=True)
-    second = client.get("/journal?page=2").get_data(as_text=True)
+    older = re.search(r'<a href="([^"]+)" rel="next">Older</a>', first).group(1)
+    second = client.get(html.unescape(older)).get_data(as_text=True)
 
     assert first.count("Entry number") == 20
     assert second.count("Entry number") == 5
     assert "Entry number 24" in first and "Entry number 00" in second
+
+
+OLDER = re.compile(r'<a href="([^"]+)" rel="next">Older</a>')
+NEWER = re.compile(r'<a href="([^"]+)" rel="prev">Newer</a>')
+
+
+def titles_on(page):
+    return re.findall(r"Entry number \d\d", page)
+
+
+def test_older_and_newer_links_walk_every_entry_once_even_written_in_the_same_second(
+    client, db, login, make_entry, make_person
+):
+    author = make_person()
+    for n in range(45):
+        make_entry(author, title=f"Entry number {n:02d}", tags="walk")
+    # All in one second, as an import or a busy minute writes them: the id settles ties.
+    db.execute("UPDATE journal_entries SET created_at = '2027-01-05T10:00:00+00:00'")
+    db.conn.commit()
+    login(author)
+
+    pages, path = [], "/journal?tag=walk"
+    while path:
+        page = client.get(path).get_data(as_text=True)
+        pages.append(page)
+        older = OLDER.search(page)
+        path = html.unescape(older.group(1)) if older else None
+    back = client.get(html.unescape(NEWER.search(pages[-1]).group(1))).get_data(as_text=True)
+
+    walked = [title for page in pages for title in titles_on(page)]
+    assert walked == [f"Entry number {n:02d}" for n in reversed(range(45))]
+    assert [len(titles_on(page)) for page in pages] == [20, 20, 5]
+    assert NEWER.search(pages[0]) is None and "tag=walk" in OLDER.search(pages[0]).group(1)
+    assert titles_on(back) == titles_on(pages[1]) and NEWER.search(back)
+
+
+def test_a_page_older_than_an_entry_one_may_not_read_is_the_first_page(
+    client, login, make_entry, make_person
+):
+    author, reader = make_person(), make_person()
+    hidden = None
+    for n in range(25):
+        make_entry(author, title=f"Entry number {n:02d}", visibility="programme")
+        if n == 10:  # halfway down the list: a page older than it would start there
+            hidden = make_entry(author, title="Private", visibility="private")
+    login(reader)
+
+    first = client.get("/journal/shared").get_data(as_text=True)
+    probed = client.get(f"/journal/shared?older={hidden}").get_data(as_text=True)
+
+    assert titles_on(probed) == titles_on(first)
 
 
 def test_theme_filter_form_keeps_the_chosen_theme_and_clears_to_the_plain_list(

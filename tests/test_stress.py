@@ -4,7 +4,9 @@ Default size (and under CI=true): 8 writers x 40 entries. `make stress` (STRESS=
 8 x 500. STRESS_ENTRIES overrides the count per writer.
 """
 
+import html
 import os
+import re
 import threading
 import time
 from collections import Counter
@@ -25,6 +27,8 @@ TIME_LIMIT = 900 if FULL else 180  # seconds for the writing, whatever the machi
 VISIBILITIES = ("private", "pair", "set", "programme")
 BODY = "Met the **discharge team** today.\n\n- what worked\n- what did not\n\n" + "Notes. " * 40
 
+OLDER_LINK = re.compile(r'<a href="([^"]+)" rel="next">Older</a>')
+
 
 def write_entries(server, statuses, lock, email, writer, acknowledged, deadline):
     with Client(server.url, statuses, lock) as client:
@@ -41,12 +45,13 @@ def write_entries(server, statuses, lock, email, writer, acknowledged, deadline)
 
 def read_pages(server, statuses, lock, email, feed, done):
     """Page through the shared journal, one's own, and a feed (plain and conditional)."""
-    requests, page, etag = 0, 1, None
+    requests, page, etag = 0, "/journal/shared", None
     with Client(server.url, statuses, lock) as client:
         client.sign_in(email)
         while not done.is_set():
-            listing = client.get(f"/journal/shared?page={page}")
-            page = page + 1 if f"page={page + 1}" in listing.text else 1
+            listing = client.get(page)
+            older = OLDER_LINK.search(listing.text)
+            page = html.unescape(older.group(1)) if older else "/journal/shared"
             client.get("/journal")
             headers = {"If-None-Match": etag} if etag and requests % 2 else {}
             answer = client.get(feed, headers=headers)

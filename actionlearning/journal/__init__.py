@@ -50,7 +50,6 @@ MAX_BODY = 20000
 MAX_PROMPT = 5000
 MAX_RESPONSE = 2000
 MAX_TAGS = 10
-MAX_PAGE = 100_000
 TAG_PATTERN = re.compile(r"^[\w][\w-]{0,39}$")
 # What a revision keeps of an entry before it changes (update_entry, the own-data export).
 REVISION_FIELDS = ("title", "body", "body_html", *PROMPTS, "prompts_html", "visibility")
@@ -64,26 +63,25 @@ class JournalError(ValueError):
 # (":me", or a column when checking a whole pair at once); entries are aliased `e`.
 # Everyone but the author must still be a member of the entry's programme, so
 # removing someone from a programme removes their access at once.
+#
+# The reader's programmes, pairs and the pairs of their learning sets are each one list,
+# looked up once per query (SQLite keeps an IN (SELECT ...) that does not mention `e` as a
+# small index), so telling whether an entry is readable is a few probes of those lists.
+# Walking the entries newest first, a list can then stop after a page (docs/benchmarks.md).
 def _visible_sql(viewer):
-    member = (
-        "EXISTS (SELECT 1 FROM programme_members vm "
-        f"WHERE vm.programme_id = e.programme_id AND vm.person_id = {viewer})"
+    programmes = f"SELECT vm.programme_id FROM programme_members vm WHERE vm.person_id = {viewer}"
+    pairs = f"SELECT vp.pair_id FROM pair_members vp WHERE vp.person_id = {viewer}"
+    learning_sets = (
+        f"SELECT vs.id FROM learning_sets vs WHERE vs.facilitator_id = {viewer} "
+        "UNION SELECT mp.learning_set_id FROM pairs mp "
+        f"JOIN pair_members mpm ON mpm.pair_id = mp.id WHERE mpm.person_id = {viewer}"
     )
-    in_pair = (
-        "EXISTS (SELECT 1 FROM pair_members vp "
-        f"WHERE vp.pair_id = e.pair_id AND vp.person_id = {viewer})"
-    )
-    in_set = (
-        "EXISTS (SELECT 1 FROM pairs ep JOIN learning_sets vs ON vs.id = ep.learning_set_id "
-        f"WHERE ep.id = e.pair_id AND (vs.facilitator_id = {viewer} OR EXISTS ("
-        "SELECT 1 FROM pairs sp JOIN pair_members spm ON spm.pair_id = sp.id "
-        f"WHERE sp.learning_set_id = vs.id AND spm.person_id = {viewer})))"
-    )
+    set_pairs = f"SELECT sp.id FROM pairs sp WHERE sp.learning_set_id IN ({learning_sets})"
     return (
-        f"(e.author_id = {viewer} OR ({member} AND ("
-        f"(e.visibility = 'pair' AND {in_pair}) "
-        f"OR (e.visibility = 'set' AND {in_set}) "
-        "OR e.visibility = 'programme')))"
+        f"(+e.author_id = {viewer} OR (+e.programme_id IN ({programmes}) AND ("
+        "e.visibility = 'programme' "
+        f"OR (e.visibility = 'pair' AND e.pair_id IN ({pairs})) "
+        f"OR (e.visibility = 'set' AND e.pair_id IN ({set_pairs})))))"
     )
 
 
@@ -147,18 +145,21 @@ def entries_visible_to(
     meeting_id=None,
     since=None,
     until=None,
+    older_than=None,
+    newer_than=None,
     limit=PAGE_SIZE,
-    offset=0,
     text=True,
 ):
     """Journal entries this person may read, newest first, with optional filters.
 
     author: "me" for their own entries, "others" for entries shared with them.
     since/until: ISO dates (inclusive) on the day the entry was written.
+    older_than/newer_than: an entry's place in the list (entry_key), to start after it;
+    newer_than gives the entries just newer than it, nearest first.
     text: False gives only the columns a list shows (no body, prompts or their HTML).
     """
     sql = entry_rows_sql(_ALL_COLUMNS if text else _LIST_COLUMNS) + VISIBLE
-    params = {"me": person_id, "limit": limit, "offset": offset}
+    params = {"me": person_id, "limit": limit}
     if author == "me":
         sql += " AND e.author_id = :me"
     elif author == "others":
@@ -184,20 +185,77 @@ def entries_visible_to(
         sql += " AND e.created_at < :until"
         next_day = datetime.fromisoformat(str(until)) + timedelta(days=1)
         params["until"] = next_day.date().isoformat()
-    sql += " ORDER BY e.created_at DESC, e.id DESC LIMIT :limit OFFSET :offset"
+    order = "DESC"
+    # Keyset pagination: the index on created_at (m013) starts right at the cursor, so a
+    # page a thousand entries down costs what the first one does (OFFSET walked them all).
+    # The created_at <= / >= term is the one the index can use; the OR settles ties.
+    if older_than:
+        sql += " AND e.created_at <= :key_at AND (e.created_at < :key_at OR e.id < :key_id)"
+        params["key_at"], params["key_id"] = older_than
+    elif newer_than:
+        sql += " AND e.created_at >= :key_at AND (e.created_at > :key_at OR e.id > :key_id)"
+        params["key_at"], params["key_id"] = newer_than
+        order = "ASC"
+    sql += f" ORDER BY e.created_at {order}, e.id {order} LIMIT :limit"
     return [_entry(row) for row in rows(db, sql, params)]
 
 
-def entry_page(db, person_id, page=1, per_page=PAGE_SIZE, **filters):
-    """One page of entries_visible_to, without their text: {"entries", "page", "has_next"}.
+def entry_key(db, person_id, entry_id):
+    """(created_at, id): where an entry this person may read sits in the lists, or None.
 
-    One query: a row past the page says whether there is a next one (no count).
+    Through VISIBLE, so that a hidden entry's number used as a cursor tells nothing of
+    when it was written.
     """
-    page = min(max(1, page), MAX_PAGE)  # an absurd page number must not overflow OFFSET
-    found = entries_visible_to(
-        db, person_id, limit=per_page + 1, offset=(page - 1) * per_page, text=False, **filters
+    row = one(
+        db,
+        "SELECT e.created_at, e.id FROM journal_entries e WHERE e.id = :entry AND " + VISIBLE,
+        {"me": person_id, "entry": entry_id},
     )
-    return {"entries": found[:per_page], "page": page, "has_next": len(found) > per_page}
+    return (row["created_at"], row["id"]) if row else None
+
+
+def entry_page(db, person_id, older=None, newer=None, per_page=PAGE_SIZE, **filters):
+    """A page of entries_visible_to, without their text: {"entries", "older", "newer"}.
+
+    older/newer: the id of an entry the page starts after (older than it, or newer);
+    unknown or unreadable ones give the first page. In the answer, "older" and "newer"
+    are the ids to pass for the next page each way, or None when there is none. A row
+    past the page or a one-row look beyond it says so: no count, no OFFSET.
+    """
+    older_key = entry_key(db, person_id, older) if older else None
+    newer_key = entry_key(db, person_id, newer) if newer and not older_key else None
+    found = entries_visible_to(
+        db,
+        person_id,
+        older_than=older_key,
+        newer_than=newer_key,
+        limit=per_page + 1,
+        text=False,
+        **filters,
+    )
+    more = len(found) > per_page
+    entries = found[:per_page]
+    if newer_key:
+        entries.reverse()
+    page = {"entries": entries, "older": None, "newer": None}
+    if not entries:
+        return page
+    first, last = _key(entries[0]), _key(entries[-1])
+    if newer_key:
+        page["newer"] = entries[0]["id"] if more else None
+        beyond = entries_visible_to(db, person_id, older_than=last, limit=1, text=False, **filters)
+        page["older"] = entries[-1]["id"] if beyond else None
+    else:
+        page["older"] = entries[-1]["id"] if more else None
+        beyond = older_key and entries_visible_to(
+            db, person_id, newer_than=first, limit=1, text=False, **filters
+        )
+        page["newer"] = entries[0]["id"] if beyond else None
+    return page
+
+
+def _key(entry):
+    return entry["created_at"], entry["id"]
 
 
 def visible_entry(db, person_id, entry_id):

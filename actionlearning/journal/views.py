@@ -261,12 +261,17 @@ def _list_page(template, **extra):
     db = get_db()
     filters = _filters(request.args) | extra
     page = journal.entry_page(
-        db, current_user.id, page=request.args.get("page", 1, type=int), **filters
+        db,
+        current_user.id,
+        older=request.args.get("older", type=int),
+        newer=request.args.get("newer", type=int),
+        **filters,
     )
     return render_template(
         template,
         page=page,
         filters=filters,
+        list_args={k: v for k, v in request.args.items() if k not in ("older", "newer")},
         reflect=journal.meetings_to_reflect_on(db, current_user.id),
     )
 
