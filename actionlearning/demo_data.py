@@ -20,7 +20,7 @@ PROGRAMME = dict(
     default_venue="Riverside Room, The Partnership Centre, 18 Tanner's Row, London SE1 3JN",
     conference_on=date(2027, 7, 8),
     description=(
-        "London primary care trusts and local authorities have joined forces to develop "
+        "London NHS bodies (integrated care boards and NHS trusts) and local authorities have joined forces to develop "
         "accelerated learning about effective partnerships. Pairs of senior managers, with "
         "chief executive support, take on a priority that matters to both agencies in their "
         "borough, supported by monthly action learning sets and lunchtime seminars with "
@@ -35,14 +35,14 @@ PROGRAMME = dict(
 
 ORGANISATIONS = [
     # NHS
-    {"name": "Camden Primary Care Trust", "kind": "nhs"},
-    {"name": "Greenwich Primary Care Trust", "kind": "nhs"},
-    {"name": "Haringey Primary Care Trust", "kind": "nhs"},
-    {"name": "Islington Primary Care Trust", "kind": "nhs"},
-    {"name": "Lewisham Primary Care Trust", "kind": "nhs"},
-    {"name": "Newham Primary Care Trust", "kind": "nhs"},
-    {"name": "Southwark Primary Care Trust", "kind": "nhs"},
-    {"name": "Tower Hamlets Primary Care Trust", "kind": "nhs"},
+    {"name": "Central and North West London NHS Foundation Trust", "kind": "nhs"},
+    {"name": "Oxleas NHS Foundation Trust", "kind": "nhs"},
+    {"name": "Whittington Health NHS Trust", "kind": "nhs"},
+    {"name": "NHS North Central London Integrated Care Board", "kind": "nhs"},
+    {"name": "Lewisham and Greenwich NHS Trust", "kind": "nhs"},
+    {"name": "East London NHS Foundation Trust", "kind": "nhs"},
+    {"name": "NHS South East London Integrated Care Board", "kind": "nhs"},
+    {"name": "NHS North East London Integrated Care Board", "kind": "nhs"},
     {"name": "Lewisham Hospital NHS Trust", "kind": "nhs"},
     # Local authorities
     {"name": "London Borough of Camden", "kind": "local_authority"},
@@ -106,7 +106,7 @@ PAIRS = [
             {
                 "name": "Amira Haddad",
                 "email": "amira.haddad@example.org",
-                "organisation": "Islington Primary Care Trust",
+                "organisation": "NHS North Central London Integrated Care Board",
                 "job_title": "Head of Personalisation, Commissioning",
             },
             {
@@ -122,7 +122,7 @@ PAIRS = [
         "borough": "Southwark",
         "priority_area": "A joint commissioning model",
         "problem_statement": (
-            "Commissioning for adults was split between the PCT and the council, with "
+            "Commissioning for adults was split between the ICB and the council, with "
             "separate plans, separate budgets and a lack of clarity of roles. Providers "
             "received mixed messages, and decisions taken by one partner had consequences "
             "for the other that nobody had modelled. We needed an agreed joint commissioning "
@@ -134,7 +134,7 @@ PAIRS = [
             {
                 "name": "Grace Adeyemi",
                 "email": "grace.adeyemi@example.org",
-                "organisation": "Southwark Primary Care Trust",
+                "organisation": "NHS South East London Integrated Care Board",
                 "job_title": "Director of Commissioning",
             },
             {
@@ -162,7 +162,7 @@ PAIRS = [
             {
                 "name": "Rubina Begum",
                 "email": "rubina.begum@example.org",
-                "organisation": "Tower Hamlets Primary Care Trust",
+                "organisation": "NHS North East London Integrated Care Board",
                 "job_title": "Head of Long-Term Conditions",
             },
             {
@@ -180,7 +180,7 @@ PAIRS = [
         "problem_statement": (
             "Older people in Haringey were reaching services late, often through A&E or a "
             "crisis at home, and many had never had a joined-up review of their health and "
-            "social care needs. The PCT and the council each ran some preventive work but "
+            "social care needs. The ICB and the council each ran some preventive work but "
             "nobody held the whole picture. Our aim was preventive and personalised care for "
             "all over 75 year olds in Haringey."
         ),
@@ -190,7 +190,7 @@ PAIRS = [
             {
                 "name": "Chinedu Okonkwo",
                 "email": "chinedu.okonkwo@example.org",
-                "organisation": "Haringey Primary Care Trust",
+                "organisation": "Whittington Health NHS Trust",
                 "job_title": "Assistant Director, Primary Care",
             },
             {
@@ -219,7 +219,7 @@ PAIRS = [
             {
                 "name": "Sofia Petrakis",
                 "email": "sofia.petrakis@example.org",
-                "organisation": "Camden Primary Care Trust",
+                "organisation": "Central and North West London NHS Foundation Trust",
                 "job_title": "Head of Rehabilitation Commissioning",
             },
             {
@@ -276,7 +276,7 @@ PAIRS = [
             {
                 "name": "Hannah Lindqvist",
                 "email": "hannah.lindqvist@example.org",
-                "organisation": "Greenwich Primary Care Trust",
+                "organisation": "Oxleas NHS Foundation Trust",
                 "job_title": "Head of Children's Community Health Services",
             },
             {
@@ -304,7 +304,7 @@ PAIRS = [
             {
                 "name": "Marcus Thornton",
                 "email": "marcus.thornton@example.org",
-                "organisation": "Newham Primary Care Trust",
+                "organisation": "East London NHS Foundation Trust",
                 "job_title": "Public Health Lead, Physical Activity",
             },
             {
@@ -378,7 +378,8 @@ SEMINARS = [
         "topic": "What the survey evidence says about NHS and local authority partnerships",
         "description": (
             "A tour of the survey figures behind the briefing 'Partnership working: the "
-            "facts': 76 per cent of PCTs rated their relationship with their local authority "
+            "facts': 76 per cent of primary care trusts (since replaced) rated their "
+            "relationship with their local authority "
             "as good or very good and 81 per cent had co-location of staff or joint service "
             "redesign projects, yet only 10 per cent shared back office functions. With case "
             "studies from the Brighton low vision centre, Kaleidoscope in Lewisham and the "
@@ -575,7 +576,7 @@ JOURNAL_ENTRIES = [
         "body": (
             "The hardest conversation this month was about money, not people. If the broker "
             "is paid from the personal budget, the budget holder has less for care; if it is "
-            "paid by the council or the PCT, whose contract is it?\n\n"
+            "paid by the council or the ICB, whose contract is it?\n\n"
             "We have agreed a small pooled sum for the pilot and a clear line on who "
             "manages the contract. It is not elegant but it is clear."
         ),
@@ -636,7 +637,7 @@ JOURNAL_ENTRIES = [
         "body": (
             "Writing this on the train home. The board wanted to know which of our own "
             "performance indicators the joint team would improve, and I could only answer for "
-            "the council's. The PCT reports to a different regime on a different timetable.\n\n"
+            "the council's. The ICB reports to a different regime on a different timetable.\n\n"
             "I need to stop treating this as Grace's problem. It is the partnership's problem, "
             "and it needs leadership from both chief executives."
         ),
@@ -656,7 +657,7 @@ JOURNAL_ENTRIES = [
         "title": "Finding the people at risk of admission",
         "body": (
             "We thought selecting people for the pilot would be the easy part. It turns out "
-            "that the PCT's admissions data and the council's care records have no common "
+            "that the trust's admissions data and the council's care records have no common "
             "identifier we are allowed to use, and each organisation has a different idea of "
             "what 'complex' means.\n\n"
             "An agreed, achievable dataset is the first piece of work, not an afterthought."
@@ -697,7 +698,7 @@ JOURNAL_ENTRIES = [
         "title": "Governance before money",
         "body": (
             "National guidance on personal health budgets changed again this month and the "
-            "PCT's finance committee wants to wait. I understand why, but waiting is also a "
+            "ICB's finance committee wants to wait. I understand why, but waiting is also a "
             "decision.\n\n"
             "I have been too ready to treat every outside change as a reason to stop. We "
             "need to protect the pilot from distractions rather than pause every time one "
@@ -984,7 +985,7 @@ JOURNAL_ENTRIES = [
         "author_index": 0,
         "title": "Counting what matters",
         "body": (
-            "The PCT wants to count referrals; the council wants to count leisure "
+            "The trust wants to count referrals; the council wants to count leisure "
             "memberships. Neither tells us whether people are still active six months later.\n\n"
             "We have agreed one shared measure and split the cost of collecting it. It is the "
             "first time we have funded anything jointly."
@@ -1055,7 +1056,7 @@ CASE_STUDIES = [
         "pair_key": "brokerage",
         "title": "Third-sector brokerage for personal budget holders in Islington",
         "summary": (
-            "The PCT, the council and local voluntary organisations set up brokerage that "
+            "The ICB, the council and local voluntary organisations set up brokerage that "
             "helps personal budget holders design their own packages of care."
         ),
         "problem": (
@@ -1069,7 +1070,7 @@ CASE_STUDIES = [
             "We held joint workshops with Islington Community Brokerage Trust and budget "
             "holders, then agreed a brokerage pilot led by the voluntary sector with care "
             "management as the safety net.\n\n"
-            "- A small pooled budget from the PCT and the council paid for brokerage, so it "
+            "- A small pooled budget from the ICB and the council paid for brokerage, so it "
             "did not come out of people's personal budgets.\n"
             "- One organisation held the contract, with both partners on the monitoring group.\n"
             "- Brokers and care managers met monthly to review difficult cases."
@@ -1105,7 +1106,7 @@ CASE_STUDIES = [
         "pair_key": "joint-commissioning",
         "title": "An agreed joint commissioning model for Southwark",
         "summary": (
-            "The PCT and the council agreed a joint commissioning model, with a management "
+            "The ICB and the council agreed a joint commissioning model, with a management "
             "structure, roles and responsibilities, joint posts and shared work plans."
         ),
         "problem": (

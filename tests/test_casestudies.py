@@ -32,7 +32,7 @@ FULL = {
 @pytest.fixture
 def world(db, make_person, make_organisation, make_set, make_pair):
     """A pair in a set, its facilitator, an organiser, and people who must see nothing."""
-    nhs = make_organisation("Lewisham Primary Care Trust", "nhs")
+    nhs = make_organisation("Lewisham and Greenwich NHS Trust", "nhs")
     council = make_organisation("London Borough of Lewisham", "local_authority")
     members = [
         make_person(name="Grace Okafor", organisation_id=nhs),
@@ -350,7 +350,7 @@ def test_insert_excerpt_appends_attributed_quotation(client, db, world):
     assert response.status_code == 302
     assert study["learning"] == (
         f"Appoint a project manager.\n\n> {QUOTABLE}\n>\n"
-        "> — Grace Okafor, Lewisham Primary Care Trust"
+        "> — Grace Okafor, Lewisham and Greenwich NHS Trust"
     )
     assert study["revision"] == 1
 

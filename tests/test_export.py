@@ -179,7 +179,7 @@ def test_case_study_file_front_matter_parses(exported, db, tricky_pair):
     )
     assert meta["partnering_model"] in PARTNERING_MODELS
     assert len(meta["pair_members"]) == 2
-    assert meta["organisations"] == ["Newham Primary Care Trust", "London Borough of Newham"]
+    assert meta["organisations"] == ["East London NHS Foundation Trust", "London Borough of Newham"]
     assert meta["themes"] == sorted(meta["themes"]) and meta["themes"]
     assert meta["approved"] == meta["updated"] and len(meta["created"]) == 10
 

@@ -586,3 +586,29 @@ def test_readme_says_private_entries_are_the_authors_alone():
 
     assert "(the default; only the author,\n  organisers included)" not in readme
     assert "only the author\n  reads it, not even the organisers" in readme
+
+
+# The demo: today's NHS bodies in the seed programme's boroughs
+
+
+def test_demo_uses_todays_nhs_bodies_and_keeps_the_boroughs():
+    from actionlearning import demo_data
+
+    names = [o["name"] for o in demo_data.ORGANISATIONS]
+    text = repr(demo_data.__dict__)
+    assert not [n for n in names if "Primary Care Trust" in n or "PCT" in n]
+    assert "the PCT" not in text and "The PCT" not in text
+    assert "NHS North Central London Integrated Care Board" in names
+    assert "Whittington Health NHS Trust" in names
+    assert {p["borough"] for p in demo_data.PAIRS} == {
+        "Camden",
+        "Greenwich",
+        "Haringey",
+        "Islington",
+        "Lewisham",
+        "Newham",
+        "Southwark",
+        "Tower Hamlets",
+    }
+    members = {m["organisation"] for p in demo_data.PAIRS for m in p["members"]}
+    assert members <= set(names)

@@ -36,7 +36,7 @@ MAX_ROWS = 2000
 TEMPLATE_CSV = (
     "email,name,role,organisation,organisation_kind,job_title,pair,borough,priority_area,"
     "problem_statement,partnering_model,learning_set\r\n"
-    "amira.haddad@example.org,Amira Haddad,participant,Islington Primary Care Trust,nhs,"
+    "amira.haddad@example.org,Amira Haddad,participant,Whittington Health NHS Trust,nhs,"
     "Head of Personalisation,islington-brokerage,Islington,"
     "Third-sector brokerage for personal budget holders,,voluntary,Thames set\r\n"
     "tom.gallagher@example.org,Tom Gallagher,participant,London Borough of Islington,"
