@@ -488,6 +488,7 @@ ROUTES = {
     "/account/link/<token>": PUBLIC,
     "/account/forgot": PUBLIC,
     "/account/mail": NO_JOURNAL,
+    "/mail/outbox": NO_JOURNAL,
     "/mail/unsubscribe/<token>": PUBLIC,
     "/import-template.csv": PUBLIC,
     # journal

@@ -59,6 +59,41 @@ def preferences(db, person_id):
     ]
 
 
+# What an organiser sees of the outbox: messages for their programmes, and account mail to
+# people in them. Never bodies (a sign-in link is a password), and not the notices of
+# responses, whose subjects would tell who answers whose journal.
+ORGANISER_OUTBOX = """
+SELECT o.id, o.to_name, o.to_addr, o.kind, o.subject, o.status, o.attempts, o.last_error,
+       o.queued_at, o.next_attempt_at, o.sent_at, o.person_id, g.name AS programme
+FROM outbox o LEFT JOIN programmes g ON g.id = o.programme_id
+WHERE o.kind != 'notification_response'
+  AND (o.programme_id IN (SELECT programme_id FROM programme_members
+                          WHERE person_id = :me AND role = 'organiser')
+       OR (o.programme_id IS NULL AND o.person_id IN (
+             SELECT m.person_id FROM programme_members m
+             JOIN programme_members mine ON mine.programme_id = m.programme_id
+             WHERE mine.person_id = :me AND mine.role = 'organiser')))
+  AND (:status IS NULL OR o.status = :status)
+ORDER BY o.id DESC LIMIT :limit"""
+
+
+def outbox_for_organiser(db, organiser_id, status=None, limit=200):
+    """The latest messages an organiser may see (ORGANISER_OUTBOX), newest first."""
+    found = rows(db, ORGANISER_OUTBOX, {"me": organiser_id, "status": status, "limit": limit})
+    for row in found:
+        row["kind_label"] = KINDS.get(row["kind"], (row["kind"],))[0]
+    return found
+
+
+def outbox_counts_for_organiser(db, organiser_id):
+    """{status: count} over the messages ORGANISER_OUTBOX lets the organiser see."""
+    found = rows(db, ORGANISER_OUTBOX, {"me": organiser_id, "status": None, "limit": -1})
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in found:
+        counts[row["status"]] += 1
+    return counts
+
+
 def outbox_message(db, outbox_id):
     return one(db, "SELECT * FROM outbox WHERE id = ?", [outbox_id])
 

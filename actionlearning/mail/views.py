@@ -5,9 +5,19 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import auth
 from ..db import get_db
 from ..security import Form
-from . import KINDS, OPTIONAL_KINDS, person_opt_outs, set_preferences, unsubscribe
+from . import (
+    KINDS,
+    OPTIONAL_KINDS,
+    STATUSES,
+    outbox_counts_for_organiser,
+    outbox_for_organiser,
+    person_opt_outs,
+    set_preferences,
+    unsubscribe,
+)
 
 bp = Blueprint("mail", __name__)
 
@@ -50,3 +60,16 @@ def unsubscribe_link(token):
     if done is None:
         return render_template("mail/unsubscribe.html", token=token, done=None, invalid=True), 404
     return render_template("mail/unsubscribe.html", token=token, done=KINDS[done[1]][0])
+
+
+@bp.get("/mail/outbox")
+@auth.organiser_required
+def outbox():
+    db = get_db()
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    return render_template(
+        "mail/outbox.html",
+        messages=outbox_for_organiser(db, current_user.id, status),
+        counts=outbox_counts_for_organiser(db, current_user.id),
+        status=status,
+    )
