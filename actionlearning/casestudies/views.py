@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import casestudies as cs
 from .. import evaluation
 from ..db import get_db
+from ..fields import LongTextField
 from ..security import Form
 from . import export, workflow
 
@@ -35,11 +36,11 @@ class CheckboxesField(SelectMultipleField):
 class CaseStudyForm(Form):
     base_revision = HiddenField(validators=[Regexp(r"^\d+$")])
     title = StringField("Title", validators=[DataRequired(), Length(max=cs.MAX_TITLE)])
-    summary = TextAreaField("Summary", validators=[Length(max=cs.MAX_TEXT)])
-    problem = TextAreaField(cs.SECTIONS["problem"], validators=[Length(max=cs.MAX_TEXT)])
-    what_we_did = TextAreaField(cs.SECTIONS["what_we_did"], validators=[Length(max=cs.MAX_TEXT)])
-    outcomes = TextAreaField(cs.SECTIONS["outcomes"], validators=[Length(max=cs.MAX_TEXT)])
-    learning = TextAreaField(cs.SECTIONS["learning"], validators=[Length(max=cs.MAX_TEXT)])
+    summary = LongTextField("Summary", limit=cs.MAX_TEXT)
+    problem = LongTextField(cs.SECTIONS["problem"], limit=cs.MAX_TEXT)
+    what_we_did = LongTextField(cs.SECTIONS["what_we_did"], limit=cs.MAX_TEXT)
+    outcomes = LongTextField(cs.SECTIONS["outcomes"], limit=cs.MAX_TEXT)
+    learning = LongTextField(cs.SECTIONS["learning"], limit=cs.MAX_TEXT)
     key_outcomes = TextAreaField("Key outcomes (one a line)")
     themes = CheckboxesField("Themes", choices=[SelectChoice(t, t.capitalize()) for t in cs.THEMES])
 
@@ -49,7 +50,7 @@ class CaseStudyForm(Form):
 
 class StepForm(Form):
     base_revision = HiddenField(validators=[Regexp(r"^\d+$")])
-    comment = TextAreaField("Comments for the pair", validators=[Length(max=cs.MAX_TEXT)])
+    comment = LongTextField("Comments for the pair", limit=cs.MAX_TEXT)
 
 
 STEPS = {

@@ -13,13 +13,13 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import journal
 from ..db import get_db
+from ..fields import LongTextField
 from ..security import Form
 from . import entries
 from .export import export_file_name, journal_export_zip
@@ -55,14 +55,10 @@ def _choices(pairs):
 
 class EntryForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=journal.MAX_TITLE)])
-    what_happened = TextAreaField(
-        journal.PROMPTS["what_happened"], validators=[Length(max=journal.MAX_PROMPT)]
-    )
-    so_what = TextAreaField(journal.PROMPTS["so_what"], validators=[Length(max=journal.MAX_PROMPT)])
-    now_what = TextAreaField(
-        journal.PROMPTS["now_what"], validators=[Length(max=journal.MAX_PROMPT)]
-    )
-    body = TextAreaField("Anything else (Markdown)", validators=[Length(max=journal.MAX_BODY)])
+    what_happened = LongTextField(journal.PROMPTS["what_happened"], limit=journal.MAX_PROMPT)
+    so_what = LongTextField(journal.PROMPTS["so_what"], limit=journal.MAX_PROMPT)
+    now_what = LongTextField(journal.PROMPTS["now_what"], limit=journal.MAX_PROMPT)
+    body = LongTextField("Anything else (Markdown)", limit=journal.MAX_BODY)
     programme_id = SelectField("Programme", coerce=int)
     meeting_id = SelectField("After which meeting", coerce=int)
     themes = SelectMultipleField(
@@ -84,9 +80,7 @@ class EntryForm(Form):
 
 
 class ResponseForm(Form):
-    body = TextAreaField(
-        "Your response", validators=[DataRequired(), Length(max=journal.MAX_RESPONSE)]
-    )
+    body = LongTextField("Your response", [DataRequired()], limit=journal.MAX_RESPONSE)
 
 
 def _entry_form(db, person_id, entry=None):

@@ -31,6 +31,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from .. import programmes, scheduling
 from ..dates import date_html, day_text, machine_time
 from ..db import get_db
+from ..fields import LongTextField
 from ..mail import invitations
 from ..programmes.pairs import learning_set
 from ..security import Form
@@ -88,7 +89,7 @@ class MeetingForm(Form):
     speaker_organisation = StringField("Speaker's organisation", validators=[Length(max=200)])
     topic = StringField("Topic", validators=[Length(max=300)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
-    agenda = TextAreaField("Agenda (Markdown)", validators=[Length(max=20000)])
+    agenda = LongTextField("Agenda (Markdown)", limit=20000)
     # Shown only when a time happens twice (the night the clocks go back): which one.
     start_fold = RadioField("Which one?", choices=[], validate_choice=False)
     end_fold = RadioField("Which one?", choices=[], validate_choice=False)
