@@ -52,7 +52,10 @@ def import_people_command(file, programme_id):
     if programme_id is not None and programmes.programme(db, programme_id) is None:
         fail(f"No programme with id {programme_id}.")
     try:
-        counts = importer.import_people(db, importer.decode(file.read()), programme_id)
+        # The server's operator may place any account, whatever programme it is in.
+        counts = importer.import_people(
+            db, importer.decode(file.read()), programme_id, by=programmes.OPERATOR
+        )
     except importer.ImportRejected as error:
         fail(str(error))
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())

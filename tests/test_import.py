@@ -3,7 +3,7 @@ importing the same file twice changes nothing."""
 
 import pytest
 
-from actionlearning.programmes import importer
+from actionlearning.programmes import OPERATOR, importer
 
 HEADER = (
     "email,name,role,organisation,organisation_kind,job_title,pair,borough,priority_area,"
@@ -25,7 +25,7 @@ def counts(db):
 
 
 def test_import_adds_organisations_people_pair_and_set(db, programme_id):
-    result = importer.import_people(db, GOOD, programme_id)
+    result = importer.import_people(db, GOOD, programme_id, by=OPERATOR)
 
     assert result == {
         "organisations": 3,
@@ -43,10 +43,10 @@ def test_import_adds_organisations_people_pair_and_set(db, programme_id):
 
 
 def test_import_same_file_twice_changes_nothing(db, programme_id):
-    importer.import_people(db, GOOD, programme_id)
+    importer.import_people(db, GOOD, programme_id, by=OPERATOR)
     before = counts(db)
 
-    result = importer.import_people(db, GOOD, programme_id)
+    result = importer.import_people(db, GOOD, programme_id, by=OPERATOR)
 
     assert set(result.values()) == {0}
     assert counts(db) == before
@@ -84,7 +84,7 @@ def test_import_bad_file_reports_row_and_imports_nothing(db, programme_id, text,
     before = counts(db)
 
     with pytest.raises(importer.ImportRejected) as rejected:
-        importer.import_people(db, text, programme_id)
+        importer.import_people(db, text, programme_id, by=OPERATOR)
 
     assert problem in rejected.value.problems
     assert counts(db) == before
@@ -94,7 +94,7 @@ def test_import_reports_every_bad_row(db, programme_id):
     text = GOOD.replace("amira@example.org", "bad").replace(",other,", ",charity,")
 
     with pytest.raises(importer.ImportRejected) as rejected:
-        importer.import_people(db, text, programme_id)
+        importer.import_people(db, text, programme_id, by=OPERATOR)
 
     assert [p.split(":")[0] for p in rejected.value.problems] == ["Row 2", "Row 4"]
 
@@ -103,7 +103,7 @@ def test_import_pair_of_one_is_refused(db, programme_id):
     text = "\n".join(GOOD.splitlines()[:2]) + "\n"
 
     with pytest.raises(importer.ImportRejected) as rejected:
-        importer.import_people(db, text, programme_id)
+        importer.import_people(db, text, programme_id, by=OPERATOR)
 
     assert rejected.value.problems == [
         "Row 2: pair 'islington' would have 1 member(s); a pair has two (three when a third "
@@ -115,7 +115,7 @@ def test_import_unknown_programme_is_refused(db, programme_id):
     text = "programme," + GOOD.replace("\n", "\nNo such programme,", 3).rstrip(",")
 
     with pytest.raises(importer.ImportRejected) as rejected:
-        importer.import_people(db, text)
+        importer.import_people(db, text, by=OPERATOR)
 
     assert rejected.value.problems[0] == "Row 2: there is no programme called 'No such programme'."
 
@@ -145,6 +145,6 @@ def test_import_people_command_bad_file_fails_and_changes_nothing(
 
 
 def test_import_template_imports_cleanly(db, programme_id):
-    result = importer.import_people(db, importer.TEMPLATE_CSV, programme_id)
+    result = importer.import_people(db, importer.TEMPLATE_CSV, programme_id, by=OPERATOR)
 
     assert (result["people"], result["pairs"], result["learning_sets"]) == (3, 1, 1)

@@ -152,6 +152,11 @@ def person_memberships(db, person_id):
     )
 
 
+# Who acts on an account: an organiser's id, or OPERATOR for the server's operator at the
+# command line (`flask import-people`, `flask create-user`), who may place anyone.
+OPERATOR = "operator"
+
+
 def person_for_organiser(db, organiser_id, person_id):
     """The person's row when the organiser may see and act on them, else None."""
     rows = list(

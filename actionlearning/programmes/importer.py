@@ -3,6 +3,10 @@
 Every row is checked before anything is written; one bad row rejects the whole file and
 names each problem by row number. Importing the same file again changes nothing: people
 are matched by e-mail, organisations by name, pairs by their label, sets by name.
+
+Matching by e-mail must not let an organiser pull someone else's people into their
+programme: an existing account is placed only when the people page's rule
+(PEOPLE_FOR_ORGANISER) lets the importer act on it, unless the server's operator imports.
 """
 
 import csv
@@ -10,10 +14,27 @@ import io
 import re
 
 from .. import auth
-from ..db import now, write
-from ..text import has_control_characters, render_markdown
-from . import ORGANISATION_KINDS, create_organisation, organisation_by_name, programme
-from .pairs import DEFAULT_GROUND_RULES, PARTNERING_MODELS
+from ..db import write
+from ..text import has_control_characters
+from . import (
+    OPERATOR,
+    ORGANISATION_KINDS,
+    ProgrammeError,
+    add_member,
+    create_organisation,
+    organisation_by_name,
+    person_for_organiser,
+    programme,
+    role_in_programme,
+)
+from .pairs import (
+    DEFAULT_GROUND_RULES,
+    PARTNERING_MODELS,
+    create_learning_set,
+    create_pair,
+    pair,
+    update_pair,
+)
 
 REQUIRED_COLUMNS = ("email", "name", "role")
 OPTIONAL_COLUMNS = (
@@ -63,19 +84,26 @@ def decode(data):
         return data.decode("cp1252", errors="replace")
 
 
-def import_people(db, text, programme_id=None):
-    """Check every row, then import them all in one write; returns counts of what changed."""
+def import_people(db, text, programme_id=None, *, by):
+    """Check every row, then import them all in one write; returns counts of what changed.
+
+    `by` is the importing organiser's id, or OPERATOR for the server's operator: the caller
+    says whose authority places existing accounts.
+    """
     rows, problems = _read(text, programme_id)
     if problems:
         raise ImportRejected(problems)
-    checker = _Checker(db, programme_id, ORGANISATION_KINDS, PARTNERING_MODELS, programme)
+    checker = _Checker(db, programme_id, by)
     for number, row in rows:
         checker.check_row(number, row)
     checker.check_groups()
     if checker.problems:
         raise ImportRejected(checker.problems)
-    with write(db):
-        return _apply(db, rows, checker)
+    try:
+        with write(db):
+            return _apply(db, rows, checker)
+    except (ProgrammeError, auth.AccountError) as error:
+        raise ImportRejected([str(error)]) from error
 
 
 def _read(text, programme_id):
@@ -115,9 +143,9 @@ def _column(name):
 class _Checker:
     """Validates rows and remembers what they resolve to (programme, organisations, pairs)."""
 
-    def __init__(self, db, programme_id, kinds, models, programme):
-        self.db, self.programme_id = db, programme_id
-        self.kinds, self.models, self.programme = kinds, models, programme
+    def __init__(self, db, programme_id, by):
+        self.db, self.programme_id, self.by = db, programme_id, by
+        self.kinds, self.models = ORGANISATION_KINDS, PARTNERING_MODELS
         self.problems = []
         self.emails = {}  # email -> first row number
         self.organisation_kinds = {}  # lower name -> (kind, row)
@@ -138,6 +166,7 @@ class _Checker:
             self.fail(number, f"{email} appears twice (also row {self.emails[email]}).")
         else:
             self.emails[email] = number
+            self._may_place(number, email)
         if not row["name"]:
             self.fail(number, "the name is empty.")
         if row["role"] not in auth.ROLES:
@@ -149,7 +178,31 @@ class _Checker:
         self.resolved[number] = programme_id
         self._pair_and_set(number, row, programme_id, email)
 
+    def _may_place(self, number, email):
+        found = self.db.execute("SELECT id FROM people WHERE email = ?", [email]).fetchone()
+        if (
+            found
+            and self.by != OPERATOR
+            and person_for_organiser(self.db, self.by, found[0]) is None
+        ):
+            self.fail(
+                number,
+                f"{email} already has an account in a programme you do not organise; "
+                "an organiser of that programme can add them to yours on the people page.",
+            )
+
     def _programme(self, number, row):
+        programme_id = self._named_programme(number, row)
+        if (
+            programme_id is not None
+            and self.by != OPERATOR
+            and role_in_programme(self.db, self.by, programme_id) != "organiser"
+        ):
+            self.fail(number, f"you do not organise programme {programme_id}.")
+            return None
+        return programme_id
+
+    def _named_programme(self, number, row):
         if self.programme_id is not None:
             wanted = str(self.programme_id)
             given = row.get("programme_id") or ""
@@ -158,7 +211,7 @@ class _Checker:
                 return None
             return self.programme_id
         if row.get("programme_id"):
-            if row["programme_id"].isdigit() and self.programme(self.db, int(row["programme_id"])):
+            if row["programme_id"].isdigit() and programme(self.db, int(row["programme_id"])):
                 return int(row["programme_id"])
             self.fail(number, f"there is no programme with id {row['programme_id']}.")
             return None
@@ -225,13 +278,13 @@ class _Checker:
                 pair[field] = value
 
     def check_groups(self):
-        for (programme_id, label), pair in self.pairs.items():
-            first = pair["rows"][0]
+        for (programme_id, label), group in self.pairs.items():
+            first = group["rows"][0]
             existing = self.db.execute(
                 "SELECT id, priority_area FROM pairs WHERE programme_id = ? AND name = ?",
                 [programme_id, label],
             ).fetchone()
-            members = set(pair["emails"])
+            members = set(group["emails"])
             if existing:
                 members |= {
                     r[0]
@@ -247,7 +300,7 @@ class _Checker:
                     f"pair '{label}' would have {len(members)} member(s); "
                     "a pair has two (three when a third partner joins).",
                 )
-            if not pair.get("priority_area") and not existing:
+            if not group.get("priority_area") and not existing:
                 self.fail(first, f"pair '{label}' needs a priority_area.")
 
 
@@ -266,43 +319,42 @@ def _apply(db, rows, checker):
     person_ids = {}
     for number, row in rows:
         email = auth.normalise_email(row["email"])
-        found = db.execute("SELECT id FROM people WHERE email = ?", [email]).fetchone()
+        found = auth.person_by_email(db, email)
         if found is None:
             organisation_id = organisation_ids.get(row.get("organisation", "").lower())
-            found = (
-                db["people"]
-                .insert(
-                    {
-                        "email": email,
-                        "name": row["name"],
-                        "role": row["role"],
-                        "organisation_id": organisation_id,
-                        "job_title": row.get("job_title", ""),
-                        "password_hash": None,  # invited: the organiser issues a sign-up link
-                        "is_active": 1,
-                        "created_at": now(),
-                    }
-                )
-                .last_pk,
+            # Invited: no password until the organiser issues a sign-up link.
+            person_id = auth.create_person(
+                db, email, row["name"], row["role"], organisation_id, None, row.get("job_title", "")
             )
             counts["people"] += 1
-        person_ids[email] = found[0]
-        counts["memberships"] += _membership(db, checker.resolved[number], found[0], row["role"])
+        else:
+            person_id = found["id"]
+        person_ids[email] = person_id
+        programme_id = checker.resolved[number]
+        if role_in_programme(db, person_id, programme_id) != row["role"]:
+            add_member(db, programme_id, person_id, row["role"])
+            counts["memberships"] += 1
     set_ids = {}
     for (programme_id, set_lower), (email, _number) in checker.facilitators.items():
         set_ids[(programme_id, set_lower)] = _learning_set(
             db, programme_id, _set_name(rows, set_lower), person_ids[email], counts
         )
-    for (programme_id, label), pair in checker.pairs.items():
+    for (programme_id, label), values in checker.pairs.items():
         set_id = None
-        if pair.get("learning_set"):
-            key = (programme_id, pair["learning_set"].lower())
+        if values.get("learning_set"):
+            key = (programme_id, values["learning_set"].lower())
             set_id = set_ids.get(key) or _learning_set(
-                db, programme_id, pair["learning_set"], None, counts
+                db, programme_id, values["learning_set"], None, counts
             )
             set_ids[key] = set_id
         _pair(
-            db, programme_id, label, pair, set_id, [person_ids[e] for e in pair["emails"]], counts
+            db,
+            programme_id,
+            label,
+            values,
+            set_id,
+            [person_ids[e] for e in values["emails"]],
+            counts,
         )
     return counts
 
@@ -313,20 +365,6 @@ def _set_name(rows, set_lower):
     )
 
 
-def _membership(db, programme_id, person_id, role):
-    current = db.execute(
-        "SELECT role FROM programme_members WHERE programme_id = ? AND person_id = ?",
-        [programme_id, person_id],
-    ).fetchone()
-    if current and current[0] == role:
-        return 0
-    db["programme_members"].upsert(
-        {"programme_id": programme_id, "person_id": person_id, "role": role, "joined_at": now()},
-        pk=("programme_id", "person_id"),
-    )
-    return 1
-
-
 def _learning_set(db, programme_id, name, facilitator_id, counts):
     found = db.execute(
         "SELECT id, facilitator_id FROM learning_sets WHERE programme_id = ? AND lower(name) = ?",
@@ -334,49 +372,30 @@ def _learning_set(db, programme_id, name, facilitator_id, counts):
     ).fetchone()
     if found is None:
         counts["learning_sets"] += 1
-        return (
-            db["learning_sets"]
-            .insert(
-                {
-                    "programme_id": programme_id,
-                    "name": name,
-                    "facilitator_id": facilitator_id,
-                    "ground_rules": DEFAULT_GROUND_RULES,
-                    "ground_rules_html": render_markdown(DEFAULT_GROUND_RULES),
-                    "created_at": now(),
-                }
-            )
-            .last_pk
-        )
+        return create_learning_set(db, programme_id, name, facilitator_id, DEFAULT_GROUND_RULES)
     if facilitator_id and found[1] != facilitator_id:
         db["learning_sets"].update(found[0], {"facilitator_id": facilitator_id})
         counts["learning_sets"] += 1
     return found[0]
 
 
-def _pair(db, programme_id, label, pair, set_id, member_ids, counts):
-    values = {f: pair[f] for f in PAIR_FIELDS if pair.get(f)}
+def _pair(db, programme_id, label, values, set_id, member_ids, counts):
+    given = {f: values[f] for f in PAIR_FIELDS if values.get(f)}
     if set_id:
-        values["learning_set_id"] = set_id
-    found = list(
-        db.query("SELECT * FROM pairs WHERE programme_id = ? AND name = ?", [programme_id, label])
-    )
-    if found:
-        pair_id = found[0]["id"]
-        changes = {k: v for k, v in values.items() if found[0][k] != v}
-        if changes:
-            db["pairs"].update(pair_id, changes)
-            counts["pairs"] += 1
-    else:
-        pair_id = (
-            db["pairs"]
-            .insert({"programme_id": programme_id, "name": label, **values, "created_at": now()})
-            .last_pk
-        )
+        given["learning_set_id"] = set_id
+    found = db.execute(
+        "SELECT id FROM pairs WHERE programme_id = ? AND name = ?", [programme_id, label]
+    ).fetchone()
+    if found is None:
+        create_pair(db, programme_id, member_ids, name=label, **given)
         counts["pairs"] += 1
-    for person_id in member_ids:
-        inserted = db.execute(
-            "INSERT OR IGNORE INTO pair_members (pair_id, person_id) VALUES (?, ?)",
-            [pair_id, person_id],
-        ).rowcount
-        counts["pair_members"] += inserted
+        counts["pair_members"] += len(set(member_ids))
+        return
+    row = pair(db, found[0])
+    members = list(dict.fromkeys(row["member_ids"] + member_ids))
+    changed = any(row[k] != v for k, v in given.items())
+    if changed or len(members) > len(row["member_ids"]):
+        merged = {k: row[k] for k in (*PAIR_FIELDS, "learning_set_id")} | given
+        update_pair(db, row["id"], members, name=label, **merged)
+        counts["pairs"] += int(changed)
+        counts["pair_members"] += len(members) - len(row["member_ids"])

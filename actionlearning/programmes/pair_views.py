@@ -143,10 +143,7 @@ def learning_set_list(programme_id):
     if form.validate_on_submit():
         try:
             with invitations_for(programme_id):
-                new_id = create_learning_set(
-                    db, programme_id, form.name.data, form.facilitator_id.data or None, ""
-                )
-                update_learning_set(db, new_id, *_set_values(form))
+                new_id = create_learning_set(db, programme_id, *_set_values(form))
         except ProgrammeError as error:
             form.attach_error(error)
         else:

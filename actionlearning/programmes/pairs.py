@@ -151,13 +151,13 @@ def learning_sets_for_programme(db, programme_id):
 # Actions
 
 
-def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rules=""):
-    """Add a learning set to a programme and return its id."""
+def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rules="", pair_ids=()):
+    """Add a learning set to a programme, with these pairs in it, and return its id."""
     if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
         raise ProgrammeError("A set needs a name, and no control characters in its text.", "name")
     _check_facilitator(db, programme_id, facilitator_id)
     with write(db):
-        return (
+        learning_set_id = (
             db["learning_sets"]
             .insert(
                 {
@@ -171,6 +171,11 @@ def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rule
             )
             .last_pk
         )
+        if pair_ids:
+            update_learning_set(
+                db, learning_set_id, name, facilitator_id, ground_rules, list(pair_ids)
+            )
+    return learning_set_id
 
 
 def update_learning_set(db, learning_set_id, name, facilitator_id, ground_rules, pair_ids):

@@ -248,7 +248,7 @@ def import_people(programme_id):
     if form.validate_on_submit():
         text = importer.decode(request.files["file"].read())
         try:
-            result = importer.import_people(db, text, programme_id=programme_id)
+            result = importer.import_people(db, text, programme_id=programme_id, by=current_user.id)
         except importer.ImportRejected as error:
             errors = error.problems
     return render_template(

@@ -17,7 +17,7 @@ from actionlearning import casestudies, feeds, scheduling
 from actionlearning.casestudies import render_section
 from actionlearning.casestudies.workflow import approve_case_study, submit_case_study
 from actionlearning.journal.entries import add_response, create_entry, update_entry
-from actionlearning.programmes import importer
+from actionlearning.programmes import OPERATOR, importer
 from actionlearning.text import render_markdown
 
 from .conftest import Arena, build_world, url_for_rule
@@ -69,7 +69,7 @@ def poison(db, world):
     update_entry(db, alice, extra_entry, title="Shared 2", body="y", visibility="programme")
     add_response(db, world["people"]["bob"], world["pair_entry_id"], "A response")
     scheduling.cancel_meeting(db, world["seminar_id"], "Speaker ill")
-    importer.import_people(db, HOSTILE_CSV, world["programme_id"])
+    importer.import_people(db, HOSTILE_CSV, world["programme_id"], by=OPERATOR)
     for table, columns in TEXT_COLUMNS.items():
         for (row_id,) in db.execute(f"SELECT rowid FROM {table}").fetchall():
             values = {c: f"{c} {row_id} {PAYLOAD}" for c in columns}
