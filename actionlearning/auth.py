@@ -49,6 +49,10 @@ class AccountError(ValueError):
     """A request about an account that cannot be carried out; the message says why."""
 
 
+class SignInThrottled(AccountError):
+    """Too many recent failed sign-ins for the account or from the address (HTTP 429)."""
+
+
 class SignedInPerson(UserMixin):
     """The person behind a live login session. get_id() is the session token, not the id."""
 
@@ -185,23 +189,32 @@ def create_person(
 
 
 def check_sign_in(db, email, password, address, limits):
-    """The person for a correct e-mail and password; records a failure otherwise."""
-    if sign_in_blocked(db, email, address, limits):
-        raise AccountError("Too many failed sign-ins. Wait 15 minutes and try again.")
+    """The person for a correct e-mail and password; AccountError otherwise, SignInThrottled
+    when too many attempts failed lately.
+
+    The attempt is counted inside the write lock before the password is checked, so
+    simultaneous guesses cannot all slip under the limit; a correct one takes it back.
+    """
+    forgotten = (datetime.now(UTC) - FAILURES_KEPT).isoformat()
+    with write(db):
+        if sign_in_blocked(db, email, address, limits):
+            raise SignInThrottled("Too many failed sign-ins. Wait 15 minutes and try again.")
+        attempt = (
+            db["sign_in_failures"]
+            .insert({"email": normalise_email(email), "address": address, "failed_at": now()})
+            .last_pk
+        )
+        # Failures older than any throttling window are never read again.
+        db.execute("DELETE FROM sign_in_failures WHERE failed_at < ?", [forgotten])
     row = person_by_email(db, email)
     dummy = "scrypt:32768:8:1$dummy$" + "0" * 128  # same work for unknown e-mails
     ok = check_password_hash(
         row["password_hash"] if row and row["password_hash"] else dummy, password or ""
     )
     if row and ok and row["is_active"]:
+        with write(db):
+            db.execute("DELETE FROM sign_in_failures WHERE id = ?", [attempt])
         return row
-    forgotten = (datetime.now(UTC) - FAILURES_KEPT).isoformat()
-    with write(db):
-        db["sign_in_failures"].insert(
-            {"email": normalise_email(email), "address": address, "failed_at": now()}
-        )
-        # Failures older than any throttling window are never read again.
-        db.execute("DELETE FROM sign_in_failures WHERE failed_at < ?", [forgotten])
     raise AccountError("That e-mail and password do not match an active account.")
 
 
@@ -227,16 +240,22 @@ def end_session(db, token):
         db.execute("DELETE FROM login_sessions WHERE token_hash = ?", [hash_token(token)])
 
 
-def set_password(db, person_id, password):
-    """Change a password and sign the person out everywhere."""
+def _password_hash(password):
+    """The stored hash of a new password; hashing is slow, so it is done outside the lock."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    return generate_password_hash(password)
+
+
+def _store_password(db, person_id, hashed):
     with write(db):
-        db.execute(
-            "UPDATE people SET password_hash = ? WHERE id = ?",
-            [generate_password_hash(password), person_id],
-        )
+        db.execute("UPDATE people SET password_hash = ? WHERE id = ?", [hashed, person_id])
         db.execute("DELETE FROM login_sessions WHERE person_id = ?", [person_id])
+
+
+def set_password(db, person_id, password):
+    """Change a password and sign the person out everywhere."""
+    _store_password(db, person_id, _password_hash(password))
 
 
 def update_person(db, person_id, name, organisation_id=None, job_title=""):
@@ -254,11 +273,17 @@ def update_person(db, person_id, name, organisation_id=None, job_title=""):
 
 
 def set_active(db, person_id, active):
-    """Activate or deactivate an account; deactivating signs it out everywhere."""
+    """Activate or deactivate an account; deactivating signs it out everywhere and voids
+    every sign-in, reset and sign-up link not yet used, so none can bring it back."""
     with write(db):
         db.execute("UPDATE people SET is_active = ? WHERE id = ?", [int(active), person_id])
         if not active:
             db.execute("DELETE FROM login_sessions WHERE person_id = ?", [person_id])
+            db.execute(
+                """UPDATE account_links SET expires_at = ?
+                WHERE person_id = ? AND used_at IS NULL AND expires_at > ?""",
+                [now(), person_id, now()],
+            )
 
 
 def create_account_link(db, person_id, purpose, created_by=None):
@@ -282,11 +307,12 @@ def create_account_link(db, person_id, purpose, created_by=None):
 
 
 def account_link(db, token):
-    """The unused, unexpired link for a token, with its person, or None."""
+    """The unused, unexpired link for a token, with its active person, or None."""
     rows = list(
         db.query(
             """SELECT l.*, p.name, p.email FROM account_links l JOIN people p ON p.id = l.person_id
-           WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ?""",
+           WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ?
+             AND p.is_active = 1""",
             [hash_token(token), now()],
         )
     )
@@ -308,23 +334,29 @@ def account_links_for(db, person_id):
     )
 
 
+LINK_USED = "This link has expired or has already been used. Ask an organiser for a new one."
+
+
 def use_account_link(db, token, password):
-    """Set the password through a link, once; returns the person's id."""
-    link = account_link(db, token)
-    if link is None:
-        raise AccountError(
-            "This link has expired or has already been used. Ask an organiser for a new one."
-        )
-    set_password(db, link["person_id"], password)
+    """Set the password through a link, once; returns the person's id.
+
+    The link is claimed first, by a conditional UPDATE in the same transaction that sets
+    the password, so of several simultaneous uses exactly one sets it. Using a link never
+    reactivates an account: a deactivated person's links do not work.
+    """
+    hashed = _password_hash(password)
     with write(db):
-        changed = db.execute(
-            "UPDATE account_links SET used_at = ? WHERE id = ? AND used_at IS NULL",
-            [now(), link["id"]],
-        ).rowcount
-        db.execute("UPDATE people SET is_active = 1 WHERE id = ?", [link["person_id"]])
-    if not changed:
-        raise AccountError("This link has already been used.")
-    return link["person_id"]
+        claimed = db.execute(
+            """UPDATE account_links SET used_at = :now
+            WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now
+              AND person_id IN (SELECT id FROM people WHERE is_active = 1)
+            RETURNING person_id""",
+            {"now": now(), "hash": hash_token(token)},
+        ).fetchone()
+        if claimed is None:
+            raise AccountError(LINK_USED)
+        _store_password(db, claimed[0], hashed)
+    return claimed[0]
 
 
 def request_sign_in_link(db, email, address, limits, base_url):
@@ -462,7 +494,7 @@ def login():
             )
         except AccountError as error:
             flash(str(error), "error")
-            status = 429 if "Too many" in str(error) else 200
+            status = 429 if isinstance(error, SignInThrottled) else 200
             return render_template("auth/login.html", form=form, next=target), status
         begin_signed_in_session(row["id"])
         return redirect(target or url_for("programmes.home"))
@@ -502,10 +534,18 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
         db = get_db()
-        row = person(db, current_user.id)
-        if not check_password_hash(row["password_hash"] or "", form.current.data):
+        # Guessing the current password here counts against the same limit as signing in.
+        try:
+            check_sign_in(
+                db, current_user.email, form.current.data, client_address(), sign_in_limits()
+            )
+        except SignInThrottled as error:
+            form.current.errors.append(str(error))
+            status = 429
+        except AccountError:
             form.current.errors.append("That is not your current password.")
         else:
             set_password(db, current_user.id, form.password.data)
@@ -513,7 +553,7 @@ def change_password():
             flash("Password changed. You have been signed out everywhere else.", "info")
             return redirect(url_for("programmes.home"))
     links = account_links_for(get_db(), current_user.id)
-    return render_template("auth/password.html", form=form, links=links)
+    return render_template("auth/password.html", form=form, links=links), status
 
 
 @bp.route("/account/link/<token>", methods=["GET", "POST"])
