@@ -31,7 +31,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from .db import get_db, now, write
 from .mail.account import queue_account_link
 from .security import Form, is_local_path
-from .text import has_control_characters
+from .text import has_line_controls
 
 ROLES = ("participant", "facilitator", "organiser")
 LINK_LIFETIME = timedelta(days=7)
@@ -159,8 +159,8 @@ def create_person(
         problems.append("A name is needed.")
     if role not in ROLES:
         problems.append(f"Role must be one of {', '.join(ROLES)}.")
-    if any(has_control_characters(v) for v in (email, name, job_title)):
-        problems.append("Remove the control characters (such as NUL) from the text.")
+    if any(has_line_controls(v) for v in (email, name, job_title)):
+        problems.append("Remove the control characters (such as NUL) and direction marks.")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
     if not email.isascii():
@@ -263,8 +263,8 @@ def update_person(db, person_id, name, organisation_id=None, job_title=""):
     name, job_title = (name or "").strip(), (job_title or "").strip()
     if not name:
         raise AccountError("A name is needed.")
-    if has_control_characters(name) or has_control_characters(job_title):
-        raise AccountError("Remove the control characters (such as NUL) from the text.")
+    if has_line_controls(name) or has_line_controls(job_title):
+        raise AccountError("Remove the control characters (such as NUL) and direction marks.")
     with write(db):
         db.execute(
             "UPDATE people SET name = ?, organisation_id = ?, job_title = ? WHERE id = ?",

@@ -6,9 +6,14 @@ from flask import render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from wtforms import StringField, TextAreaField
+from wtforms import PasswordField, StringField, TextAreaField
 
-from .text import CONTROL_CHARACTER_MESSAGE, has_control_characters
+from .text import (
+    BIDI_CONTROLS,
+    BIDI_MESSAGE,
+    CONTROL_CHARACTER_MESSAGE,
+    has_control_characters,
+)
 
 csrf = CSRFProtect()
 
@@ -47,15 +52,21 @@ ERROR_MESSAGES = {
 
 
 class Form(FlaskForm):
-    """Every form in the app: CSRF from Flask-WTF, and no control characters in any text."""
+    """Every form in the app: CSRF from Flask-WTF, no control characters in any text and no
+    direction marks in a single-line field."""
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         for field in self:
-            if isinstance(field, StringField | TextAreaField) and has_control_characters(
+            if not isinstance(field, StringField) or not isinstance(field.data, str):
+                continue
+            if has_control_characters(field.data):
+                field.errors = [*field.errors, CONTROL_CHARACTER_MESSAGE]
+                ok = False
+            elif not isinstance(field, TextAreaField | PasswordField) and BIDI_CONTROLS.search(
                 field.data
             ):
-                field.errors = [*field.errors, CONTROL_CHARACTER_MESSAGE]
+                field.errors = [*field.errors, BIDI_MESSAGE]
                 ok = False
         return ok
 
@@ -153,6 +164,19 @@ def init_app(app):
             if request.endpoint in CSRF_EXEMPT:
                 return
             csrf.protect()
+
+    @app.before_request
+    def refuse_control_characters_in_the_address():
+        # A NUL in ?q= reached SQLite's full-text parser as an "unterminated string".
+        if any(
+            has_control_characters(key) or any(has_control_characters(v) for v in values)
+            for key, values in request.args.lists()
+        ):
+            return render_error(
+                400,
+                "The address holds control characters (such as NUL), so it was not used. "
+                "Remove them and try again.",
+            )
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -1,9 +1,20 @@
 """Text in and out: Markdown rendered and sanitised once, control characters refused."""
 
 import re
+import time
 
 import markdown
 import nh3
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.inlinepatterns import (
+    ImageInlineProcessor,
+    ImageReferenceInlineProcessor,
+    LinkInlineProcessor,
+    ReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor,
+    ShortReferenceInlineProcessor,
+)
 
 ALLOWED_TAGS = {
     "a",
@@ -48,11 +59,159 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # title breaks whole calendar feeds and exports.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CONTROL_CHARACTER_MESSAGE = "Remove the control characters (such as NUL) from this text."
+# Bidirectional controls reorder what follows them: "evil" can display as "live" in a name
+# or title. Refused in single-line text; paragraphs may need them for right-to-left words.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+BIDI_MESSAGE = "Remove the right-to-left and other direction marks from this line."
+
+
+# What python-markdown is allowed to cost. Its parser has quadratic corners (a '[' makes
+# it scan to the end of the paragraph for the ']', a link's '(' for the ')'; blocks are
+# re-tested line by line) and recursion that grows with nesting, so a 20,000-character
+# body could hold a worker for minutes. Brackets are matched by a regular expression and
+# followed only so deep, link targets are scanned within a budget, nesting has a ceiling,
+# and a CPU-time backstop refuses whatever still takes too long.
+MAX_NESTING = 100  # lists, quotes and definitions inside one another
+MAX_LINK_BRACKETS = 8  # '[' inside the text of one link
+MAX_LINK_TARGET = 2000  # characters of one link's (target "title")
+LINK_SCAN_BUDGET = 100_000  # characters of link targets scanned in one text
+RENDER_CPU_SECONDS = 0.5
+NESTING_MESSAGE = (
+    f"This text nests lists, quotes or definitions more than {MAX_NESTING} levels deep "
+    "(a blank line between definitions, or fewer '>' or indents, will do); nothing was saved."
+)
+TOO_COMPLEX_MESSAGE = (
+    "This text has too many unusual Markdown marks in a row to format in reasonable time; "
+    "remove the runs of symbols and try again. Nothing was saved."
+)
+EXTENSIONS = ("attr_list", "def_list", "fenced_code", "footnotes", "tables", "sane_lists")
+
+
+class MarkdownRefused(ValueError):
+    """Markdown that cannot be rendered within the limits; the message says what to change."""
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _link_text(depth):
+    """A link's text up to its closing ']', with brackets balanced at most `depth` deep.
+
+    Possessive quantifiers: the match never backtracks, so it stops, in C, at the first
+    ']' that closes the link or the first '[' too deep, instead of at the paragraph's end.
+    """
+    inner = r"[^\[\]]*+"
+    for _ in range(depth - 1):
+        inner = rf"(?:[^\[\]]++|\[{inner}\])*+"
+    return re.compile(rf"({inner})\]")
+
+
+_LINK_TEXT = _link_text(MAX_LINK_BRACKETS)
+
+
+class _BoundedLinks:
+    """getText and getLink of python-markdown's link processors, with bounded cost."""
+
+    def getText(self, data, index):
+        found = _LINK_TEXT.match(data, index)
+        if found is None:
+            return "", index, False
+        return found.group(1), found.end(), True
+
+    def getLink(self, data, index):
+        guard = self.md.render_guard
+        end = min(len(data), index + min(MAX_LINK_TARGET, guard.link_budget))
+        href, title, after, handled = super().getLink(data[:end], index)
+        guard.link_budget -= (after if handled else end) - index
+        return href, title, after, handled
+
+
+def _bounded(processor_class):
+    return type(processor_class.__name__, (_BoundedLinks, processor_class), {})
+
+
+LINK_PROCESSORS = {
+    "reference": _bounded(ReferenceInlineProcessor),
+    "link": _bounded(LinkInlineProcessor),
+    "image_link": _bounded(ImageInlineProcessor),
+    "image_reference": _bounded(ImageReferenceInlineProcessor),
+    "short_reference": _bounded(ShortReferenceInlineProcessor),
+    "short_image_ref": _bounded(ShortImageReferenceInlineProcessor),
+}
+
+
+class _Clock(BlockProcessor):
+    """Tested before every block step: stops a render past its CPU time."""
+
+    def test(self, parent, block):
+        self.parser.md.render_guard.check()
+        return False
+
+    def run(self, parent, blocks):  # pragma: no cover - test() never accepts a block
+        return False
+
+
+class _RenderGuard(Extension):
+    """Installs the limits on one Markdown instance (one render)."""
+
+    def extendMarkdown(self, md):
+        md.render_guard = self
+        self.depth, self.link_budget, self.steps = 0, LINK_SCAN_BUDGET, 0
+        self.deadline = time.thread_time() + RENDER_CPU_SECONDS
+        # Raw HTML blocks go through html.parser, which is quadratic on runs of '<a' on
+        # this Python; raw HTML is still parsed inline and nh3 keeps only what is allowed.
+        md.preprocessors.deregister("html_block")
+        for name, processor_class in LINK_PROCESSORS.items():
+            priority = next(p.priority for p in md.inlinePatterns._priority if p.name == name)
+            pattern = md.inlinePatterns[name].pattern
+            md.inlinePatterns.register(processor_class(pattern, md), name, priority)
+        for processor in md.inlinePatterns:
+            processor.handleMatch = self._checked(processor.handleMatch)
+        md.parser.blockprocessors.register(_Clock(md.parser), "render_clock", 1000)
+        parse_blocks = md.parser.parseBlocks
+
+        def nested_parse(parent, blocks):
+            self.depth += 1
+            try:
+                if self.depth > MAX_NESTING:
+                    raise _TooDeep
+                parse_blocks(parent, blocks)
+            finally:
+                self.depth -= 1
+
+        md.parser.parseBlocks = nested_parse
+
+    def check(self):
+        self.steps += 1
+        # Reading the clock costs more than a step: look every 32 steps.
+        if not self.steps % 32 and time.thread_time() > self.deadline:
+            raise _TooSlow
+
+    def _checked(self, handle_match):
+        def handle(match, data):
+            self.check()
+            return handle_match(match, data)
+
+        return handle
 
 
 def render_markdown(source):
-    """Markdown to HTML that is safe to store and show: python-markdown, then nh3."""
-    html = markdown.markdown(source or "", extensions=["extra", "sane_lists"], output_format="html")
+    """Markdown to HTML that is safe to store and show: python-markdown, then nh3.
+
+    Raises MarkdownRefused for text nested too deep or too costly to render.
+    """
+    converter = markdown.Markdown(extensions=[*EXTENSIONS, _RenderGuard()], output_format="html")
+    try:
+        html = converter.convert(source or "")
+    except (_TooDeep, RecursionError) as error:
+        raise MarkdownRefused(NESTING_MESSAGE) from error
+    except _TooSlow as error:
+        raise MarkdownRefused(TOO_COMPLEX_MESSAGE) from error
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -62,9 +221,26 @@ def render_markdown(source):
     )
 
 
+def rendered(source, error_class, field=None):
+    """render_markdown, with a refusal raised as the caller's own error (same message),
+    about the form field named, when one is."""
+    try:
+        return render_markdown(source)
+    except MarkdownRefused as error:
+        extra = () if field is None else (field,)
+        raise error_class(str(error), *extra) from error
+
+
 def has_control_characters(value):
     """True when a text value holds characters no form, CSV or feed should carry."""
     return isinstance(value, str) and CONTROL_CHARACTERS.search(value) is not None
+
+
+def has_line_controls(value):
+    """True when one line of text (a name, title or venue) holds control or bidi characters."""
+    return has_control_characters(value) or (
+        isinstance(value, str) and BIDI_CONTROLS.search(value) is not None
+    )
 
 
 def single_line(value):

@@ -13,7 +13,13 @@ import json
 
 from ..db import now, write
 from ..journal import THEMES, consented_entries_for_pair
-from ..text import has_control_characters, plain_markdown, render_markdown, single_line
+from ..text import (
+    has_control_characters,
+    has_line_controls,
+    plain_markdown,
+    rendered,
+    single_line,
+)
 
 # The four questions every case study answers, in order, with exactly these headings.
 SECTIONS = {
@@ -63,7 +69,7 @@ class StaleRevision(CaseStudyError):
 
 def render_section(source):
     """The stored HTML of one case-study field."""
-    return render_markdown(plain_markdown(source))
+    return rendered(plain_markdown(source), CaseStudyError)
 
 
 # Queries
@@ -316,6 +322,8 @@ def clean_fields(fields):
     problems = []
     if any(has_control_characters(v) for v in [*raw, *key_outcomes, *themes]):
         problems.append("Remove the control characters (such as NUL) from the text.")
+    elif has_line_controls(fields.get("title")) or any(map(has_line_controls, key_outcomes)):
+        problems.append("Remove the direction marks from the title and key outcomes.")
     values = {"title": single_line(fields.get("title"))}
     for name in MARKDOWN_FIELDS:
         values[name] = (fields.get(name) or "").replace("\r\n", "\n").strip()

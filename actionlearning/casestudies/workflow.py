@@ -7,7 +7,7 @@ based on the latest revision; each is logged in case_study_revisions like a save
 
 from ..db import now, write
 from ..mail.notifications import queue_case_study_notices
-from ..text import has_control_characters, render_markdown
+from ..text import has_control_characters, rendered
 from . import (
     FIELD_LABELS,
     MARKDOWN_FIELDS,
@@ -98,7 +98,7 @@ def return_case_study(db, pair_id, person_id, base_revision, comment, base_url=N
             {
                 "status": "draft",
                 "return_comment": comment,
-                "return_comment_html": render_markdown(comment),
+                "return_comment_html": rendered(comment, CaseStudyError),
                 "updated_at": stamp,
             },
         )
@@ -127,7 +127,7 @@ def reopen_case_study(db, pair_id, person_id, comment=""):
                 "status": "draft",
                 "approved_at": None,
                 "return_comment": comment,
-                "return_comment_html": render_markdown(comment) if comment else "",
+                "return_comment_html": rendered(comment, CaseStudyError) if comment else "",
                 "updated_at": stamp,
             },
         )

@@ -9,7 +9,7 @@ import re
 
 from ..db import now, write
 from ..mail.notifications import queue_response_notice
-from ..text import has_control_characters, render_markdown
+from ..text import has_control_characters, has_line_controls, rendered
 from . import (
     CASE_STUDY_SECTIONS,
     MAX_BODY,
@@ -50,10 +50,14 @@ def parse_tags(text):
     return tags
 
 
+def _render(text):
+    return rendered(text, JournalError)
+
+
 def _prompts_html(fields):
     # The headings are ours; each answer is rendered and sanitised on its own.
     return "".join(
-        f"<h3>{label}</h3>\n{render_markdown(fields[key])}"
+        f"<h3>{label}</h3>\n{_render(fields[key])}"
         for key, label in PROMPTS.items()
         if fields[key].strip()
     )
@@ -62,7 +66,7 @@ def _prompts_html(fields):
 def preview(fields):
     """The sanitised HTML an entry would show, for the Preview button (nothing is saved)."""
     texts = {k: fields.get(k) or "" for k in ("body", *PROMPTS)}
-    return {"body_html": render_markdown(texts["body"]), "prompts_html": _prompts_html(texts)}
+    return {"body_html": _render(texts["body"]), "prompts_html": _prompts_html(texts)}
 
 
 def _clean(db, person_id, programme_id, fields, existing=None):
@@ -72,6 +76,8 @@ def _clean(db, person_id, programme_id, fields, existing=None):
     problems = []
     if any(has_control_characters(v) for v in texts.values()):
         problems.append("Remove the control characters (such as NUL) from the text.")
+    elif has_line_controls(texts["title"]):
+        problems.append("Remove the direction marks from the title.")
     if not texts["title"]:
         problems.append("An entry needs a title.")
     if len(texts["title"]) > MAX_TITLE:
@@ -117,7 +123,7 @@ def _clean(db, person_id, programme_id, fields, existing=None):
         raise JournalError(" ".join(problems))
     return {
         **texts,
-        "body_html": render_markdown(texts["body"]),
+        "body_html": _render(texts["body"]),
         "prompts_html": _prompts_html(texts),
         "visibility": visibility,
         "meeting_id": meeting_id,
@@ -227,7 +233,7 @@ def add_response(db, person_id, entry_id, body, base_url=None):
                     "entry_id": entry_id,
                     "author_id": person_id,
                     "body": body,
-                    "body_html": render_markdown(body),
+                    "body_html": _render(body),
                     "created_at": now(),
                 }
             )

@@ -136,9 +136,9 @@ def _save_or_preview(form, save):
     """Shared by new and edit: Preview re-shows the form, Save calls `save(fields)`."""
     if not form.validate_on_submit():
         return None, None
-    if "preview" in request.form:
-        return None, entries.preview(_fields(form))
     try:
+        if "preview" in request.form:
+            return None, entries.preview(_fields(form))
         return save(_fields(form)), None
     except journal.JournalError as error:
         form.form_errors.append(str(error))

@@ -10,7 +10,7 @@ from .. import auth
 from ..db import now, one, write
 from ..errors import FieldError
 from ..mail.account import queue_account_link
-from ..text import has_control_characters
+from ..text import has_control_characters, has_line_controls
 
 ORGANISATION_KINDS = {
     "nhs": "NHS",
@@ -247,9 +247,14 @@ def _programme_values(
         raise ProgrammeError(
             "The conference date is outside the programme's dates.", "conference_on"
         )
-    texts = {"name": name, "default_venue": default_venue, "description": description}
-    for field, value in texts.items():
-        if has_control_characters(value):
+    # Name and venue are single lines, where direction marks are refused too.
+    checks = {
+        "name": has_line_controls(name),
+        "default_venue": has_line_controls(default_venue),
+        "description": has_control_characters(description),
+    }
+    for field, bad in checks.items():
+        if bad:
             raise ProgrammeError(
                 "Remove the control characters (such as NUL) from the text.", field
             )
@@ -318,7 +323,7 @@ def _check_organisation(name, kind):
         raise ProgrammeError(
             f"Organisation kind must be one of {', '.join(ORGANISATION_KINDS)}.", "kind"
         )
-    if not (name or "").strip() or has_control_characters(name):
+    if not (name or "").strip() or has_line_controls(name):
         raise ProgrammeError("An organisation needs a name without control characters.", "name")
 
 

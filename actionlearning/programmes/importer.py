@@ -15,7 +15,7 @@ import re
 
 from .. import auth
 from ..db import write
-from ..text import has_control_characters
+from ..text import has_control_characters, has_line_controls
 from . import (
     OPERATOR,
     ORGANISATION_KINDS,
@@ -159,6 +159,8 @@ class _Checker:
     def check_row(self, number, row):
         if any(has_control_characters(v) for v in row.values()):
             return self.fail(number, "remove the control characters (such as NUL).")
+        if any(has_line_controls(v) for k, v in row.items() if k != "problem_statement"):
+            return self.fail(number, "remove the direction marks (such as right-to-left override).")
         email = auth.normalise_email(row["email"])
         if not EMAIL.match(email) or not email.isascii():
             self.fail(number, f"'{row['email']}' is not an e-mail address.")

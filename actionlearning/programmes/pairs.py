@@ -5,7 +5,7 @@ and the warnings that only advise (same organisation, a set too small or without
 facilitator) live here; who is in the programme, and in which role, comes from the package."""
 
 from ..db import now, write
-from ..text import has_control_characters, render_markdown
+from ..text import has_control_characters, has_line_controls, plain_markdown, rendered
 from . import ORGANISATION_KINDS, ProgrammeError, role_in_programme
 
 PARTNERING_MODELS = ("individual", "voluntary", "structural", "mandated")
@@ -153,7 +153,7 @@ def learning_sets_for_programme(db, programme_id):
 
 def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rules="", pair_ids=()):
     """Add a learning set to a programme, with these pairs in it, and return its id."""
-    if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
+    if _bad_set_text(name, ground_rules):
         raise ProgrammeError("A set needs a name, and no control characters in its text.", "name")
     _check_facilitator(db, programme_id, facilitator_id)
     with write(db):
@@ -165,7 +165,7 @@ def create_learning_set(db, programme_id, name, facilitator_id=None, ground_rule
                     "name": name.strip(),
                     "facilitator_id": facilitator_id,
                     "ground_rules": ground_rules,
-                    "ground_rules_html": render_markdown(ground_rules),
+                    "ground_rules_html": rendered(ground_rules, ProgrammeError),
                     "created_at": now(),
                 }
             )
@@ -183,7 +183,7 @@ def update_learning_set(db, learning_set_id, name, facilitator_id, ground_rules,
     row = learning_set(db, learning_set_id)
     if row is None:
         raise ProgrammeError("There is no such learning set.")
-    if not (name or "").strip() or has_control_characters(name + (ground_rules or "")):
+    if _bad_set_text(name, ground_rules):
         raise ProgrammeError("A set needs a name, and no control characters in its text.", "name")
     _check_facilitator(db, row["programme_id"], facilitator_id)
     owned = {
@@ -199,7 +199,7 @@ def update_learning_set(db, learning_set_id, name, facilitator_id, ground_rules,
                 "name": name.strip(),
                 "facilitator_id": facilitator_id or None,
                 "ground_rules": ground_rules or "",
-                "ground_rules_html": render_markdown(ground_rules),
+                "ground_rules_html": rendered(ground_rules, ProgrammeError),
             },
         )
         db.execute(
@@ -209,6 +209,12 @@ def update_learning_set(db, learning_set_id, name, facilitator_id, ground_rules,
             db.execute(
                 "UPDATE pairs SET learning_set_id = ? WHERE id = ?", [learning_set_id, pair_id]
             )
+
+
+def _bad_set_text(name, ground_rules):
+    return (
+        not (name or "").strip() or has_line_controls(name) or has_control_characters(ground_rules)
+    )
 
 
 def _check_facilitator(db, programme_id, facilitator_id):
@@ -243,11 +249,17 @@ def _pair_values(
         raise ProgrammeError(
             f"Partnering model must be one of {', '.join(PARTNERING_MODELS)}.", "partnering_model"
         )
-    texts = (priority_area, borough, problem_statement, name)
-    if not (priority_area or "").strip() or any(has_control_characters(t) for t in texts):
+    lines = (priority_area, borough, name)
+    if (
+        not (priority_area or "").strip()
+        or any(has_line_controls(t) for t in lines)
+        or has_control_characters(problem_statement)
+    ):
         raise ProgrammeError(
             "A pair needs a priority area, and no control characters.", "priority_area"
         )
+    # Shown as a case study's first section: refused now if it could not be rendered then.
+    rendered(plain_markdown(problem_statement or ""), ProgrammeError, "problem_statement")
     if any(role_in_programme(db, m, programme_id) is None for m in members):
         raise ProgrammeError("Every pair member must be in the programme first.", "member_ids")
     if (

@@ -9,7 +9,7 @@ from .. import programmes
 from ..dates import day_text, long_day_text
 from ..db import now, write
 from ..errors import FieldError
-from ..text import has_control_characters, render_markdown
+from ..text import has_control_characters, has_line_controls, rendered
 
 MEETING_KINDS = {"set_meeting": "Set meeting", "seminar": "Seminar", "conference": "Conference"}
 EDITABLE_FIELDS = (
@@ -182,11 +182,21 @@ def _check_times(prog, starts_local, ends_local):
         )
 
 
+MULTI_LINE_FIELDS = ("description", "agenda", "cancel_reason")
+
+
 def _check_text(fields):
-    bad = [k for k, v in fields.items() if has_control_characters(v)]
+    bad = [
+        k
+        for k, v in fields.items()
+        if (has_control_characters(v) if k in MULTI_LINE_FIELDS else has_line_controls(v))
+    ]
     if bad:
         raise SchedulingError(
-            "Remove the control characters (such as NUL) from: " + ", ".join(bad) + ".", bad[0]
+            "Remove the control characters (such as NUL) and direction marks from: "
+            + ", ".join(bad)
+            + ".",
+            bad[0],
         )
     link = (fields.get("online_link") or "").strip()
     # Shown as a link on the meeting page and in feeds: a javascript: or data: URL is an attack.
@@ -229,7 +239,7 @@ def meeting_row(
         "sequence": 0,
         **fields,
         "venue": fields.get("venue") or prog["default_venue"] or "",
-        "agenda_html": render_markdown(fields["agenda"]) if fields.get("agenda") else "",
+        "agenda_html": rendered(fields["agenda"], SchedulingError) if fields.get("agenda") else "",
         "created_at": stamp,
         "updated_at": stamp,
     }
@@ -265,7 +275,7 @@ def update_meeting(db, meeting_id, starts_local=None, ends_local=None, **fields)
         _check_times(programmes.programme(db, current["programme_id"]), start, end)
         changes.update(starts_at=to_utc(start, zone), ends_at=to_utc(end, zone))
     if "agenda" in changes:
-        changes["agenda_html"] = render_markdown(changes["agenda"])
+        changes["agenda_html"] = rendered(changes["agenda"], SchedulingError)
     changes = {k: v for k, v in changes.items() if current[k] != v}
     if not changes:
         return False
