@@ -69,9 +69,11 @@ def flask_command(database, *args, check=True, timeout=60):
 class LiveServer:
     """gunicorn in its own process group; stop() ends it politely, kill() with SIGKILL."""
 
-    def __init__(self, database, workers=4, log=None, timeout=30):
+    def __init__(self, database, workers=4, log=None, timeout=30, threads=1, env=None):
         self.database = Path(database)
         self.workers = workers
+        self.threads = threads  # >1: gthread workers, each serving that many requests at once
+        self.env = env or {}
         self.log_path = Path(log) if log else self.database.with_suffix(".gunicorn.log")
         self.start_timeout = timeout
         self.process = None
@@ -94,10 +96,11 @@ class LiveServer:
                 f"127.0.0.1:{self.port}",
                 "--graceful-timeout",
                 "5",
+                *(["--threads", str(self.threads)] if self.threads > 1 else []),
                 "actionlearning:create_app()",
             ],
             cwd=ROOT,
-            env=app_env(self.database),
+            env={**app_env(self.database), **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: kill() takes the workers too

@@ -101,3 +101,59 @@ def test_learning_set_is_created_with_its_pairs_in_one_transaction(db, world):
         )
 
     assert db["learning_sets"].count == before
+
+
+def _wrong_sign_ins(client, email, count):
+    for n in range(count):
+        client.post(
+            "/login",
+            data={
+                "email": email,
+                "password": f"wrong-{n}-password",
+                "csrf_token": page_token(client, "/login"),
+            },
+        )
+
+
+def _change_password(client, current):
+    return client.post(
+        "/account/password",
+        data={
+            "current": current,
+            "password": "a-brand-new-password",
+            "confirm": "a-brand-new-password",
+            "csrf_token": page_token(client, "/account/password"),
+        },
+    )
+
+
+def test_change_password_is_locked_when_sign_in_is(app, db, world):
+    alice = world["people"]["alice"]
+    client = client_for(app, db, alice)
+    _wrong_sign_ins(app.test_client(), "alice@example.org", 10)
+    before = auth.person(db, alice)["password_hash"]
+
+    response = _change_password(client, PASSWORD)
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.get_data(as_text=True)
+    assert auth.person(db, alice)["password_hash"] == before
+
+
+def test_change_password_guesses_count_against_sign_in(app, db, world):
+    alice = world["people"]["alice"]
+    client = client_for(app, db, alice)
+    statuses = [_change_password(client, f"guess-{n}-password").status_code for n in range(11)]
+
+    stranger = app.test_client()
+    response = stranger.post(
+        "/login",
+        data={
+            "email": "alice@example.org",
+            "password": PASSWORD,
+            "csrf_token": page_token(stranger, "/login"),
+        },
+    )
+
+    assert statuses == [200] * 10 + [429]
+    assert response.status_code == 429
