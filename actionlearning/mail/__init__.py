@@ -171,19 +171,32 @@ def queue_message(
     }
     with write(db):
         if coalesce_key is not None:
-            earlier = one(
-                db,
+            earlier = db.execute(
                 """SELECT id FROM outbox WHERE status = 'queued' AND coalesce_key = ?
                    AND to_addr = ? ORDER BY id DESC LIMIT 1""",
                 [coalesce_key, values["to_addr"]],
-            )
+            ).fetchone()
             if earlier is not None:
                 # A new Message-ID: the older version may already have reached the server
                 # from a sender that crashed before marking it, and a client that has seen
                 # that Message-ID would drop this newer version as a duplicate.
-                db["outbox"].update(earlier["id"], values)
-                return earlier["id"]
-        return db["outbox"].insert(values).last_pk
+                db.execute(REPLACE_MESSAGE, {**values, "id": earlier[0]})
+                return earlier[0]
+        return db.execute(INSERT_MESSAGE, values).lastrowid
+
+
+# Plain statements rather than sqlite-utils' insert() and update(), which read the table's
+# columns anew on every call: a seminar moved in a 200-person programme queues 200 messages
+# inside the organiser's request (bench/invitations.py).
+COLUMNS = (
+    "message_id", "person_id", "to_addr", "to_name", "programme_id", "kind", "subject",
+    "body_text", "body_html", "calendar_method", "calendar_ics", "coalesce_key", "queued_at",
+    "status", "attempts", "next_attempt_at", "last_error", "sent_at",
+)  # fmt: skip
+INSERT_MESSAGE = (
+    f"INSERT INTO outbox ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})"
+)
+REPLACE_MESSAGE = f"UPDATE outbox SET {', '.join(f'{c} = :{c}' for c in COLUMNS)} WHERE id = :id"
 
 
 def new_message_id():

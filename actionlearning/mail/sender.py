@@ -159,6 +159,10 @@ def deliver(db, settings, stop=None):
         counts["deferred"] += len(messages)
         raise
     tried = set()  # a message deferred in this pass waits for the next, however short its wait
+    # Marking a message sent need not wait for the disk: in WAL mode a killed process loses
+    # no commit, and a mark lost to a power cut only sends that message once more with the
+    # same Message-ID, which delivery already allows. It halved the time per message.
+    db.execute("PRAGMA synchronous = NORMAL")
     try:
         while messages and not stop.is_set():
             for message in messages:
@@ -174,6 +178,7 @@ def deliver(db, settings, stop=None):
             ]
     finally:
         transport.close()
+        db.execute("PRAGMA synchronous = FULL")  # as db.connect() set it for everything else
     return counts
 
 
