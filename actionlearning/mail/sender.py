@@ -5,7 +5,7 @@ each sent as soon as the server has accepted it. Delivery is at least once: a se
 between the server's "250 OK" and the outbox update sends that message again on its next
 pass, with the same Message-ID (made at queue time), so at most one duplicate, which mail
 clients show as one message. Nothing is ever dropped: a server that is down or answers 4xx
-is tried again after an exponential back-off; only a permanent 5xx (or about four days of
+is tried again after an exponential back-off; only a permanent 5xx (or about three days of
 failed tries) marks a message failed, with the server's answer, which organisers see.
 
 Only one sender delivers at a time (an flock beside the database, released by the kernel
@@ -29,7 +29,7 @@ from .message import build_message
 SECURITY = ("none", "starttls", "tls")
 BATCH = 100
 SMTP_TIMEOUT_SECONDS = 30
-MAX_ATTEMPTS = 20  # with the back-off capped at 6 hours: about four days of trying
+MAX_ATTEMPTS = 20  # with the back-off capped at 6 hours: about three days of trying
 
 
 class MailConfigurationError(Exception):
