@@ -1,5 +1,6 @@
 """Text in and out: Markdown rendered and sanitised once, control characters refused."""
 
+import bisect
 import re
 import time
 
@@ -250,7 +251,8 @@ def single_line(value):
 
 # Markdown written by people is kept as text: a line that starts with '#' stays a line,
 # not a heading, so the four questions stay the only headings in the page and the export.
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BARE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
 _HEADING = re.compile(r"^(\s*(?:(?:>|[-*+]|\d{1,9}[.)])\s*)*)#")
 _UNDERLINE = re.compile(r"^( {0,3}(?:> ?)*)(=+|-+) *$")
 _QUOTE_PREFIX = re.compile(r"^\s*((?:> ?)*)")
@@ -258,18 +260,20 @@ _RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^<>\s]*>)(?=[A-Za-z/!?])")
 
 
 def plain_markdown(source):
-    """User Markdown made safe to place under our headings, for the page and the export.
+    """User Markdown made safe to place under our headings, for the page.
 
     Lines starting with '#' are escaped (`\\#winterpressures`); setext underlines and bare
     '---' lines become a thematic break after a blank line (so they make no heading and no
-    pandoc metadata block); images become links (pandoc would fetch them) and raw HTML is
-    shown as text. Fenced code is left alone.
+    pandoc metadata block); images become links and raw HTML is shown as text. Fenced code
+    is left alone, but only a fence that is closed: an unclosed one is text like any other,
+    so it cannot shield a '## heading' typed after it. (Exports are written from the stored
+    HTML instead, by portable_markdown.)
     """
-    out, fenced, previous = [], False, ""
-    for line in (source or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced:
+    lines = (source or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    code = _closed_fences(lines)
+    out, previous = [], ""
+    for n, line in enumerate(lines):
+        if n not in code:
             line = _HEADING.sub(r"\1\\#", line)
             underline = _UNDERLINE.match(line)
             if underline:
@@ -288,12 +292,26 @@ def plain_markdown(source):
     return "\n".join(out).strip("\n")
 
 
-# Escaped with a backslash by both python-markdown (with its tables extension) and pandoc.
-_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
+def _closed_fences(lines):
+    """Numbers of the lines that belong to a fenced block with both its fences (closed, as
+    python-markdown reads it, by a bare fence of the same length)."""
+    closers = {}  # fence -> numbers of the lines that are that fence alone
+    for m, line in enumerate(lines):
+        bare = _BARE_FENCE.match(line)
+        if bare:
+            closers.setdefault(bare.group(1), []).append(m)
 
+    def next_closer(after, fence):
+        found = closers.get(fence, [])
+        i = bisect.bisect_right(found, after)
+        return found[i] if i < len(found) else None
 
-def inline(text):
-    """One line of user text as literal text, safe in a heading, list item or table cell."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", single_line(text))
-    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # '1. ' would start a list
-    return text.replace("<", "&lt;")
+    inside, n = set(), 0
+    while n < len(lines):
+        opening = _FENCE.match(lines[n])
+        end = opening and next_closer(n, opening.group(1))
+        if end:
+            inside.update(range(n, end + 1))
+            n = end
+        n += 1
+    return inside

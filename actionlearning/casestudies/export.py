@@ -1,9 +1,12 @@
 """Case studies as Markdown: one file each with YAML front matter, the conference pack, a zip.
 
-The output is read by python-markdown and by pandoc (to Word, HTML or PDF), so it sticks to
-what both parse the same way: ATX headings with blank lines around them, explicit heading
-ids where the contents links to them, pipe tables, and user text passed through
-plain_markdown() so that it never makes a heading of its own.
+The output is read by pandoc (to Word, HTML, LaTeX or PDF), by CommonMark readers (GitHub,
+GitLab) and by python-markdown, so it sticks to what all of them parse the same way: ATX
+headings with blank lines around them, `<span id>` anchors where the contents links to them
+(kept by all three, and a bookmark in pandoc's Word output), pipe tables. People's sections
+are written from their sanitised stored HTML by portable_markdown, so nothing in one can
+reach the structure around it; single lines go through inline(), front matter through
+front_matter_text(). Word and PDF are made from this Markdown in casestudies/documents.py.
 """
 
 import io
@@ -17,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..text import inline, plain_markdown
+from ..db import now
+from ..portable_markdown import front_matter_text, inline, markdown_from_html
 from . import SECTIONS, STATUSES, CaseStudyError, _case_study, members_of_pairs
 
 PACK_FILE = "conference-pack.md"
@@ -130,18 +134,18 @@ def front_matter(data):
 
 
 def case_study_front_matter(study, time_zone):
-    # pandoc reads front-matter strings as Markdown, so people's text is escaped as in the body.
+    text = front_matter_text
     return front_matter(
         {
-            "title": inline(study["title"]),
-            "pair_members": [inline(m["name"]) for m in study["members"]],
-            "organisations": [inline(o) for o in _organisations(study)],
-            "borough": inline(study["borough"]),
-            "priority_area": inline(study["priority_area"]),
+            "title": text(study["title"]),
+            "pair_members": [text(m["name"]) for m in study["members"]],
+            "organisations": [text(o) for o in _organisations(study)],
+            "borough": text(study["borough"] or ""),
+            "priority_area": text(study["priority_area"] or ""),
             "partnering_model": study["partnering_model"],
-            "learning_set": inline(study["learning_set_name"]),
+            "learning_set": text(study["learning_set_name"] or ""),
             "themes": study["themes"],
-            "key_outcomes": [inline(k) for k in study["key_outcomes"]],
+            "key_outcomes": [text(k) for k in study["key_outcomes"]],
             "status": study["status"],
             "created": local_date(study["created_at"], time_zone),
             "updated": local_date(study["updated_at"], time_zone),
@@ -152,19 +156,29 @@ def case_study_front_matter(study, time_zone):
     )
 
 
-def case_study_body(study, level=1, anchor=None, details=None):
-    """`# Title`, summary, key outcomes, then the four questions one level down."""
-    marks = "#" * level
-    title = f"{marks} {inline(study['title'])}" + (f" {{#{anchor}}}" if anchor else "")
-    parts = [title, details] if details else [title]
-    if study["summary"].strip():
-        parts.append(plain_markdown(study["summary"]))
+def anchor(anchor_id):
+    """An anchor every reader keeps: raw HTML to CommonMark and python-markdown, a native
+    span (so a Word bookmark) to pandoc. `{#id}` after a heading is pandoc's alone."""
+    return f'<span id="{anchor_id}"></span>' if anchor_id else ""
+
+
+def case_study_body(study, level=1, anchor_id=None, details=None):
+    """`# Title`, then the case study itself (case_study_content)."""
+    title = f"{'#' * level} {anchor(anchor_id)}{inline(study['title'])}"
+    return f"{title}\n\n{case_study_content(study, level, details)}"
+
+
+def case_study_content(study, level=1, details=None):
+    """Details, summary, key outcomes, then the four questions one level below `level`."""
+    parts = [details] if details else []
+    if study["summary_html"].strip():
+        parts.append(markdown_from_html(study["summary_html"]))
     if study["key_outcomes"]:
         items = "\n".join(f"- {inline(k)}" for k in study["key_outcomes"])
         parts.append(f"**Key outcomes**\n\n{items}")
     for key, heading in SECTIONS.items():
-        parts.append(f"{marks}# {heading}")
-        parts.append(plain_markdown(study[key]) or "*Not written yet.*")
+        parts.append(f"{'#' * (level + 1)} {heading}")
+        parts.append(markdown_from_html(study[key + "_html"]) or "*Not written yet.*")
     return "\n\n".join(parts) + "\n"
 
 
@@ -188,45 +202,69 @@ def _pack_details(study):
 
 
 def study_anchor(study):
-    return f"case-study-{study['pair_id']}"
+    return f"pack-case-study-{study['pair_id']}"
 
 
 # The conference pack
 
 
-def conference_pack(db, programme, studies):
-    """The pack: title, contents, programme summary, then every case study given (approved)."""
-    title = f"{programme['name']}: conference pack"
-    parts = [
-        front_matter(
-            {
-                "title": inline(title),
-                "date": str(programme["conference_on"] or programme["ends_on"]),
-                "lang": "en-GB",
-            }
-        ).rstrip("\n"),
-        f"# {inline(title)}",
-        f"Case studies from the {inline(programme['name'])}, written by the pairs and "
-        f"approved by the organisers: {len(studies)} in all.",
-        "## Contents",
-        "\n".join(
-            ["- [Programme summary](#programme-summary)"]
-            + [
-                f"- [{inline(s['title'])}](#{study_anchor(s)})"
-                + (f" ({inline(s['borough'])})" if s["borough"] else "")
-                for s in studies
-            ]
-        ),
-        "## Programme summary {#programme-summary}",
-        *_programme_summary(db, programme, studies),
+def pack_parts(db, programme, studies, at=None):
+    """What the pack holds, for each format to lay out: its title, a line of introduction and
+    the sections after the contents, each {anchor, heading, label, body} (body: Markdown
+    blocks under the section's level-2 heading). A new section before the case studies is
+    one more entry in the list."""
+    sections = [
+        {
+            "anchor": "pack-programme-summary",
+            "heading": "Programme summary",
+            "label": "Programme summary",
+            "body": "\n\n".join(_programme_summary(db, programme, studies, at or now())),
+        },
     ]
     for study in studies:
-        body = case_study_body(study, 2, study_anchor(study), _pack_details(study))
-        parts.append(body.rstrip("\n"))
-    return "\n\n".join(parts) + "\n"
+        borough = f" ({inline(study['borough'])})" if study["borough"] else ""
+        sections.append(
+            {
+                "anchor": study_anchor(study),
+                "heading": study["title"],
+                "label": inline(study["title"]) + borough,
+                "body": case_study_content(study, 2, _pack_details(study)),
+            }
+        )
+    return {
+        "title": f"{programme['name']}: conference pack",
+        "date": str(programme["conference_on"] or programme["ends_on"]),
+        "introduction": f"Case studies from the {inline(programme['name'])}, written by the pairs "
+        f"and approved by the organisers: {len(studies)} in all.",
+        "sections": sections,
+    }
 
 
-def _programme_summary(db, programme, studies):
+def pack_markdown(parts, contents=True):
+    """The pack as one Markdown document; contents=False leaves the contents list to the
+    format (Word's own table of contents, the PDF's with page numbers)."""
+    blocks = [
+        front_matter(
+            {"title": front_matter_text(parts["title"]), "date": parts["date"], "lang": "en-GB"}
+        ).rstrip("\n"),
+        f"# {inline(parts['title'])}",
+        parts["introduction"],
+    ]
+    if contents:
+        links = [f"- [{s['label']}](#{s['anchor']})" for s in parts["sections"]]
+        blocks += ["## Contents", "\n".join(links)]
+    for section in parts["sections"]:
+        blocks.append(f"## {anchor(section['anchor'])}{inline(section['heading'])}")
+        blocks.append(section["body"].rstrip("\n"))
+    return "\n\n".join(blocks) + "\n"
+
+
+def conference_pack(db, programme, studies, at=None):
+    """The pack: title, contents, programme summary, then every case study given (approved)."""
+    return pack_markdown(pack_parts(db, programme, studies, at))
+
+
+def _programme_summary(db, programme, studies, at):
     dates = [
         f"- **Programme:** {long_date(programme['starts_on'])} to {long_date(programme['ends_on'])}"
     ]
@@ -240,9 +278,9 @@ def _programme_summary(db, programme, studies):
         "### Learning sets",
         _learning_sets_summary(db, programme["id"]),
         "### Seminars and speakers",
-        _seminars_summary(db, programme),
+        _seminars_summary(db, programme, at),
         "### Attendance",
-        _attendance_summary(db, programme["id"]),
+        _attendance_summary(db, programme["id"], at),
         "### Themes",
         _themes_summary(studies),
     ]
@@ -288,14 +326,14 @@ def _learning_sets_summary(db, programme_id):
     return "\n".join(lines) or "No learning sets yet."
 
 
-def _seminars_summary(db, programme):
+def _seminars_summary(db, programme, at):
     rows = db.query(
         """SELECT m.title, m.starts_at, m.speaker, m.speaker_organisation, m.topic,
               (SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id
-               AND a.status = 'attended') AS attended
-           FROM meetings m WHERE m.programme_id = ? AND m.kind = 'seminar'
+               AND a.status = 'attended' AND m.ends_at <= :at) AS attended
+           FROM meetings m WHERE m.programme_id = :programme AND m.kind = 'seminar'
            AND m.status != 'cancelled' ORDER BY m.starts_at""",
-        [programme["id"]],
+        {"programme": programme["id"], "at": at},
     )
     lines = []
     for row in rows:
@@ -312,8 +350,9 @@ def _seminars_summary(db, programme):
     return "\n".join(lines) or "No seminars yet."
 
 
-def _attendance_summary(db, programme_id):
-    """Figures for meetings with attendance recorded, by kind of meeting."""
+def _attendance_summary(db, programme_id, at):
+    """Figures for the meetings held by `at` (ended, not cancelled) with attendance recorded,
+    by kind of meeting; apologies sent ahead for a meeting still to come are not counted."""
     rows = list(
         db.query(
             """SELECT m.kind, count(DISTINCT m.id) AS meetings,
@@ -321,9 +360,10 @@ def _attendance_summary(db, programme_id):
                   sum(a.status = 'apologies') AS apologies,
                   sum(a.status = 'absent') AS absent, count(*) AS recorded
                FROM meetings m JOIN attendance a ON a.meeting_id = m.id
-               WHERE m.programme_id = ? AND m.status != 'cancelled'
+               WHERE m.programme_id = :programme AND m.status != 'cancelled'
+               AND m.ends_at <= :at
                GROUP BY m.kind ORDER BY m.kind""",
-            [programme_id],
+            {"programme": programme_id, "at": at},
         )
     )
     if not rows:

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 from ..db import now
 from ..evaluation import FACTOR_LABELS, own_ratings
-from ..text import inline, plain_markdown
+from ..portable_markdown import inline
+from ..text import plain_markdown
 from . import (
     CASE_STUDY_SECTIONS,
     PROMPTS,
