@@ -17,6 +17,9 @@ from markdown.inlinepatterns import (
     ShortReferenceInlineProcessor,
 )
 
+# inline() lives with the rest of the export escaping; modules that take it from here still can.
+from .portable_markdown import inline  # noqa: F401
+
 ALLOWED_TAGS = {
     "a",
     "abbr",
