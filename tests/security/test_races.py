@@ -1,6 +1,6 @@
 """Simultaneous requests against every limit and every single-use thing, on a real gunicorn
-server whose workers serve many requests at once: the sign-in throttle, reset links and
-sign-up links. Each limit must hold however the requests interleave."""
+server whose workers serve many requests at once: the sign-in throttle, the forgotten-password
+limit, reset links and sign-up links. Each limit must hold however the requests interleave."""
 
 import threading
 
@@ -12,6 +12,7 @@ from actionlearning.db import connect
 from tests.live import PASSWORD, Client, LiveServer, prepare_database
 
 LIMIT = 10  # the default SIGN_IN_FAILURE_LIMIT
+LINK_LIMIT = 3  # the default SIGN_IN_LINK_LIMIT (/account/forgot)
 # http.client leaves a closed connection's socket to the garbage collector when the server
 # answered while the burst's other threads still held it; that is the test's client, not
 # the app.
@@ -126,3 +127,22 @@ def _post_and_close(client, path, fields):
         return client.post(path, fields).status
     finally:
         client.close()
+
+
+def test_simultaneous_forgotten_password_requests_mail_no_more_links_than_the_limit(live):
+    server, path, people = live
+    email, person_id = people["writers"][3], people["writer_ids"][3]
+    forms = [_form(server, "/account/forgot") for _ in range(12)]
+
+    statuses = _at_once(
+        [
+            lambda c=c, t=t: _post_and_close(
+                c, "/account/forgot", {"email": email, "csrf_token": t}
+            )
+            for c, t in forms
+        ]
+    )
+
+    links = _count(path, "SELECT count(*) FROM account_links WHERE person_id = ?", [person_id])
+    assert links == LINK_LIMIT
+    assert statuses.count(429) == 12 - LINK_LIMIT
