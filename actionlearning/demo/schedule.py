@@ -58,9 +58,9 @@ def _series(db, learning_set_id, spec):
     }
     preview = series.preview_series(db, learning_set_id, rule)
     everything = {row["index"] for row in preview}
-    return series.schedule_series(
-        db, learning_set_id, rule, series.chosen_dates(preview, everything, everything)
-    )
+    # A fresh demo set has no meetings yet, so nothing is replaced.
+    dates, _replaced = series.chosen_dates(preview, everything, everything)
+    return series.schedule_series(db, learning_set_id, rule, dates)
 
 
 def _seminar(db, programme_id, spec):
