@@ -612,3 +612,11 @@ def test_demo_uses_todays_nhs_bodies_and_keeps_the_boroughs():
     }
     members = {m["organisation"] for p in demo_data.PAIRS for m in p["members"]}
     assert members <= set(names)
+
+
+def test_help_names_other_roles_pages_without_linking_them(client, login, make_person):
+    login(make_person())
+
+    page = client.get("/help/organiser").get_data(as_text=True)
+
+    assert "<em>people</em>" in page and 'href="/people"' not in page
