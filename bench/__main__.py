@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-MODULES = ("journal", "feeds", "search", "export", "invitations", "mail")
+MODULES = ("journal", "feeds", "search", "export", "invitations", "mail", "scale")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -39,6 +39,13 @@ def table(rows):
     return "\n".join(lines)
 
 
+def written_by_hand():
+    """The sections below the table (each under a ## heading): kept as they are."""
+    text = DOCS.read_text() if DOCS.exists() else ""
+    start = text.find("\n## ")
+    return text[start:] if start >= 0 else ""
+
+
 def main(names=None):
     rows, notes = [], []
     for name in names or MODULES:
@@ -66,7 +73,7 @@ def main(names=None):
             "machines where raw times do not; none of them is asserted in the tests.\n\n"
             f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
             f"- Machine: {machine()}\n\n"
-            f"{output}\n" + "".join(f"\n{note}\n" for note in notes)
+            f"{output}\n" + "".join(f"\n{note}\n" for note in notes) + written_by_hand()
         )
         print(f"\nWrote {DOCS}", file=sys.stderr)
 

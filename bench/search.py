@@ -3,8 +3,8 @@
 The entries are written straight into the table in one transaction (the FTS triggers
 index them as the app's own saves would); a participant then searches through
 search_entries (visibility rule, joins, snippets) and through the search page.
-The baselines: the bare `MATCH ... ORDER BY rank LIMIT 50` on the same index, and a
-Flask hello-world for the page.
+The baselines: the bare `MATCH ... ORDER BY rowid DESC LIMIT 50` on the same index (the
+search's own order, newest first), and a Flask hello-world for the page.
 """
 
 import random
@@ -33,7 +33,8 @@ FILLER = (
     "housing community nurse social worker commissioning pilot funding risk trust"
 ).split()
 BARE = (
-    "SELECT rowid FROM journal_entries_fts WHERE journal_entries_fts MATCH ? ORDER BY rank LIMIT 50"
+    "SELECT rowid FROM journal_entries_fts WHERE journal_entries_fts MATCH ?"
+    " ORDER BY rowid DESC LIMIT 50"
 )
 
 
