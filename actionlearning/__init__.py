@@ -67,11 +67,11 @@ def create_app(config=None, instance_path=None):
 
 
 def _register_blueprints(app):
-    from . import auth, casestudies, feeds, guide, journal, programmes, scheduling
+    from . import auth, casestudies, feeds, governance, guide, journal, programmes, scheduling
     from .evaluation import views as evaluation_views
     from .mail import views as mail_views
 
-    for module in (auth, programmes, scheduling, journal, feeds, casestudies, guide):
+    for module in (auth, programmes, scheduling, journal, feeds, casestudies, guide, governance):
         app.register_blueprint(module.bp)
     app.register_blueprint(evaluation_views.bp)
     app.register_blueprint(mail_views.bp)

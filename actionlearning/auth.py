@@ -28,6 +28,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from . import audit
 from .db import get_db, now, write
 from .mail.account import queue_account_link
 from .security import Form, is_local_path
@@ -147,7 +148,14 @@ def sign_in_blocked(db, email, address, limits):
 
 
 def create_person(
-    db, email, name, role="participant", organisation_id=None, password=None, job_title=""
+    db,
+    email,
+    name,
+    role="participant",
+    organisation_id=None,
+    password=None,
+    job_title="",
+    created_by=None,
 ):
     """Add an account and return its id; password may be None for an invited person."""
     email = normalise_email(email)
@@ -170,7 +178,7 @@ def create_person(
     with write(db):
         if person_by_email(db, email):
             raise AccountError(f"There is already an account for {email}.")
-        return (
+        person_id = (
             db["people"]
             .insert(
                 {
@@ -186,6 +194,8 @@ def create_person(
             )
             .last_pk
         )
+        audit.record(db, "account.created", created_by, person_id, role=role)
+    return person_id
 
 
 def check_sign_in(db, email, password, address, limits):
@@ -258,7 +268,7 @@ def set_password(db, person_id, password):
     _store_password(db, person_id, _password_hash(password))
 
 
-def update_person(db, person_id, name, organisation_id=None, job_title=""):
+def update_person(db, person_id, name, organisation_id=None, job_title="", actor_id=None):
     """Change a person's name, organisation and job title (the e-mail is their login)."""
     name, job_title = (name or "").strip(), (job_title or "").strip()
     if not name:
@@ -270,13 +280,16 @@ def update_person(db, person_id, name, organisation_id=None, job_title=""):
             "UPDATE people SET name = ?, organisation_id = ?, job_title = ? WHERE id = ?",
             [name, organisation_id, job_title, person_id],
         )
+        audit.record(db, "account.changed", actor_id, person_id)
 
 
-def set_active(db, person_id, active):
+def set_active(db, person_id, active, actor_id=None):
     """Activate or deactivate an account; deactivating signs it out everywhere and voids
     every sign-in, reset and sign-up link not yet used, so none can bring it back."""
     with write(db):
         db.execute("UPDATE people SET is_active = ? WHERE id = ?", [int(active), person_id])
+        kind = "account.reactivated" if active else "account.deactivated"
+        audit.record(db, kind, actor_id, person_id)
         if not active:
             db.execute("DELETE FROM login_sessions WHERE person_id = ?", [person_id])
             db.execute(
@@ -303,6 +316,7 @@ def create_account_link(db, person_id, purpose, created_by=None):
                 "used_at": None,
             }
         )
+        audit.record(db, "sign_in_link.issued", created_by, person_id, purpose=purpose)
     return token
 
 
@@ -350,12 +364,13 @@ def use_account_link(db, token, password):
             """UPDATE account_links SET used_at = :now
             WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now
               AND person_id IN (SELECT id FROM people WHERE is_active = 1)
-            RETURNING person_id""",
+            RETURNING person_id, purpose""",
             {"now": now(), "hash": hash_token(token)},
         ).fetchone()
         if claimed is None:
             raise AccountError(LINK_USED)
         _store_password(db, claimed[0], hashed)
+        audit.record(db, "sign_in_link.used", claimed[0], claimed[0], purpose=claimed[1])
     return claimed[0]
 
 
@@ -553,7 +568,8 @@ def change_password():
             flash("Password changed. You have been signed out everywhere else.", "info")
             return redirect(url_for("programmes.home"))
     links = account_links_for(get_db(), current_user.id)
-    return render_template("auth/password.html", form=form, links=links), status
+    events = audit.events_about(get_db(), current_user.id)
+    return render_template("auth/password.html", form=form, links=links, events=events), status
 
 
 @bp.route("/account/link/<token>", methods=["GET", "POST"])

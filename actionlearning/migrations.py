@@ -580,6 +580,47 @@ def m009_outbox(db):
     )
 
 
+def m010_governance(db):
+    """The audit log, retention and the data-protection contact.
+
+    audit_events is append-only: triggers refuse DELETE and every UPDATE except the one
+    erasure makes, turning an erased person's id into 0 ("a former participant") so that
+    a reused id can never make old events look like someone else's. A programme's journals
+    are kept retention_months after it ends unless their author chose keep_journal.
+    """
+    db["audit_events"].create(
+        {
+            "id": int,
+            "at": str,
+            "actor_id": int,
+            "kind": str,
+            "subject_id": int,
+            "programme_id": int,
+            "detail": str,
+        },
+        pk="id",
+        not_null={"at", "kind"},
+        defaults={"detail": "{}"},
+    )
+    db["audit_events"].create_index(["programme_id", "at"])
+    db["audit_events"].create_index(["subject_id", "at"])
+    db.execute(
+        """CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+           BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+           WHEN NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.kind IS NOT OLD.kind
+             OR NEW.programme_id IS NOT OLD.programme_id OR NEW.detail IS NOT OLD.detail
+             OR (NEW.actor_id IS NOT OLD.actor_id AND NEW.actor_id IS NOT 0)
+             OR (NEW.subject_id IS NOT OLD.subject_id AND NEW.subject_id IS NOT 0)
+           BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"""
+    )
+    db["programmes"].add_column("retention_months", int, not_null_default=12)
+    db["people"].add_column("keep_journal", int, not_null_default=0)
+    db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+
+
 def m014_mail_reminders(db):
     """Which reminders, facilitator briefings and nudges have been queued, so each goes once."""
     db["mail_reminders"].create(
@@ -615,4 +656,5 @@ MIGRATIONS = [
     m012_organisation_keys,
     m014_mail_reminders,
     m013_journal_walk_indexes,
+    m010_governance,
 ]

@@ -512,6 +512,10 @@ ROUTES = {
     "/people/<int:person_id>/activate": ACTION,
     "/people/<int:person_id>/programmes": ACTION,
     "/organisations": NO_JOURNAL,
+    # governance
+    "/audit": NO_JOURNAL,
+    "/data-protection": PUBLIC,
+    "/account/keep-journal": ACTION,
     "/programmes": NO_JOURNAL,
     "/programmes/<int:programme_id>": NO_JOURNAL,
     "/programmes/<int:programme_id>/import": NO_JOURNAL,

@@ -18,8 +18,8 @@ from wtforms import HiddenField, SelectChoice, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import audit, evaluation
 from .. import casestudies as cs
-from .. import evaluation
 from ..db import get_db
 from ..fields import LongTextField
 from ..security import Form
@@ -183,6 +183,7 @@ def download_case_study(pair_id):
     found = export.case_study_file(db, pair_id)
     if found is None:
         abort(404)
+    _audit_download(db, "export.case_study", pair_id=pair_id)
     return _download(found[1].encode("utf-8"), found[0], "text/markdown; charset=utf-8")
 
 
@@ -219,6 +220,7 @@ def export_zip():
     db = get_db()
     _organised, programme_id, status = _export_filters(db)
     files = export.export_files(db, programme_id, status)
+    _audit_download(db, "export.case_studies", programme_id, status=status)
     name = f"case-studies-{programme_id}-{status}.zip"
     return _download(export.zip_bytes(files), name, "application/zip")
 
@@ -229,7 +231,14 @@ def export_pack():
     db = get_db()
     _organised, programme_id, _status = _export_filters(db)
     name, text = export.pack_file(db, programme_id)
+    _audit_download(db, "export.pack", programme_id)
     return _download(text.encode("utf-8"), name, "text/markdown; charset=utf-8")
+
+
+def _audit_download(db, kind, programme_id=None, **detail):
+    if programme_id is None:  # one case study: its pair's programme
+        programme_id = cs.pair_details(db, detail["pair_id"])["programme_id"]
+    audit.record(db, kind, current_user.id, None, programme_id, **detail)
 
 
 def _download(data, name, mimetype):

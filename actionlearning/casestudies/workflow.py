@@ -5,6 +5,7 @@ Each step checks `access()` (in casestudies/__init__.py) and, inside the write l
 based on the latest revision; each is logged in case_study_revisions like a save.
 """
 
+from .. import audit
 from ..db import now, write
 from ..mail.notifications import queue_case_study_notices
 from ..text import has_control_characters, rendered
@@ -34,6 +35,11 @@ def _for_change(db, pair_id, base_revision, allowed_from):
     if current["status"] not in allowed_from:
         raise CaseStudyError(f"This case study is {current['status']}, so that cannot be done.")
     return current
+
+
+def _audit(db, kind, person_id, pair_id, revision):
+    programme_id = db.execute("SELECT programme_id FROM pairs WHERE id = ?", [pair_id]).fetchone()
+    audit.record(db, kind, person_id, None, programme_id[0], pair_id=pair_id, revision=revision)
 
 
 def submit_case_study(db, pair_id, person_id, base_revision, base_url=None):
@@ -79,6 +85,7 @@ def approve_case_study(db, pair_id, person_id, base_revision, base_url=None):
             queue_case_study_notices(
                 db, pair_id=pair_id, event="approved", actor_id=person_id, base_url=base_url
             )
+        _audit(db, "case_study.approved", person_id, pair_id, current["revision"])
 
 
 def return_case_study(db, pair_id, person_id, base_revision, comment, base_url=None):
@@ -107,6 +114,7 @@ def return_case_study(db, pair_id, person_id, base_revision, comment, base_url=N
             queue_case_study_notices(
                 db, pair_id=pair_id, event="returned", actor_id=person_id, base_url=base_url
             )
+        _audit(db, "case_study.returned", person_id, pair_id, current["revision"])
 
 
 def reopen_case_study(db, pair_id, person_id, comment=""):

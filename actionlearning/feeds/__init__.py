@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vDuration
 
+from .. import audit
 from ..db import now, one, rows, write
 from ..scheduling import MEETING_KINDS, VISIBLE_MEETINGS
 from ..text import CONTROL_CHARACTERS
@@ -135,9 +136,10 @@ def feed_for_token(db, secret_key, token):
     }
 
 
-def reset_feed(db, scope, subject_id):
+def reset_feed(db, scope, subject_id, actor_id=None):
     """Give a feed a new link; every earlier link to it answers 404 from now on."""
     with write(db):
+        _audit_reset(db, scope, subject_id, actor_id)
         if scope == "p":
             db.execute(
                 "UPDATE people SET feed_version = feed_version + 1 WHERE id = ?", [subject_id]
@@ -149,6 +151,18 @@ def reset_feed(db, scope, subject_id):
                DO UPDATE SET version = version + 1, reset_at = excluded.reset_at""",
             [scope, subject_id, now()],
         )
+
+
+def _audit_reset(db, scope, subject_id, actor_id):
+    if scope == "p":
+        audit.record(db, "feed.reset", actor_id, subject_id, scope=scope)
+        return
+    programme_id = subject_id
+    if scope == "s":
+        programme_id = db.execute(
+            "SELECT programme_id FROM learning_sets WHERE id = ?", [subject_id]
+        ).fetchone()[0]
+    audit.record(db, "feed.reset", actor_id, None, programme_id, scope=scope, id=subject_id)
 
 
 def feed_urls(base_url, token):

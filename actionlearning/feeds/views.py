@@ -50,7 +50,7 @@ def subscribe():
 @bp.post("/calendar/reset")
 @login_required
 def reset_personal_feed():
-    feeds.reset_feed(get_db(), "p", current_user.id)
+    feeds.reset_feed(get_db(), "p", current_user.id, current_user.id)
     flash("Your calendar link is new. The old one has stopped working: subscribe again.", "info")
     return redirect(url_for("feeds.subscribe"))
 
@@ -62,7 +62,7 @@ def reset_shared_feed(kind, subject_id):
     scope = "s" if kind == "sets" else "g"
     if not feeds.may_publish(db, current_user.id, scope, subject_id):
         abort(404)
-    feeds.reset_feed(db, scope, subject_id)
+    feeds.reset_feed(db, scope, subject_id, current_user.id)
     flash("That feed has a new link. Give it to whoever should subscribe.", "info")
     return redirect(url_for("feeds.subscribe"))
 

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import journal
+from .. import audit, journal
 from ..db import get_db
 from ..fields import LongTextField
 from ..security import Form
@@ -297,6 +297,7 @@ def search():
 @login_required
 def export():
     data = journal_export_zip(get_db(), current_user.id, current_user.name)
+    audit.record(get_db(), "export.journal", current_user.id, current_user.id)
     return (
         data,
         200,

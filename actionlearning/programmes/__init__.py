@@ -6,7 +6,7 @@ import difflib
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .. import auth
+from .. import audit, auth
 from ..db import now, one, write
 from ..errors import FieldError
 from ..mail.account import queue_account_link
@@ -366,11 +366,15 @@ def _insert_organisation(db, name, kind):
     )
 
 
-def add_member(db, programme_id, person_id, role):
+def add_member(db, programme_id, person_id, role, actor_id=None):
     """Put a person in a programme with a role (or change their role there)."""
     if role not in auth.ROLES:
         raise ProgrammeError(f"Role must be one of {', '.join(auth.ROLES)}.", "role")
     with write(db):
+        before = role_in_programme(db, person_id, programme_id)
+        if before != role:
+            kind = "membership.added" if before is None else "membership.changed"
+            audit.record(db, kind, actor_id, person_id, programme_id, role=role)
         db["programme_members"].upsert(
             {
                 "programme_id": programme_id,
@@ -389,11 +393,13 @@ def invite_person(db, programme_id, email, name, role, organisation_id, invited_
     """
     with write(db):
         try:
-            person_id = auth.create_person(db, email, name, role, organisation_id)
+            person_id = auth.create_person(
+                db, email, name, role, organisation_id, created_by=invited_by
+            )
         except auth.AccountError as error:
             raise ProgrammeError(str(error), getattr(error, "field", None) or "email") from error
         if programme_id:
-            add_member(db, programme_id, person_id, role)
+            add_member(db, programme_id, person_id, role, invited_by)
         token = auth.create_account_link(db, person_id, "invite", invited_by)
         if base_url:
             found = programme(db, programme_id) if programme_id else None

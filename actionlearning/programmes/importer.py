@@ -13,7 +13,7 @@ import csv
 import io
 import re
 
-from .. import auth
+from .. import audit, auth
 from ..db import write
 from ..text import has_control_characters, has_line_controls
 from . import (
@@ -99,9 +99,13 @@ def import_people(db, text, programme_id=None, *, by):
     checker.check_groups()
     if checker.problems:
         raise ImportRejected(checker.problems)
+    actor_id = None if by == OPERATOR else by
     try:
         with write(db):
-            return _apply(db, rows, checker)
+            counts = _apply(db, rows, checker)
+            for touched in sorted(set(checker.resolved.values())):
+                audit.record(db, "import.people", actor_id, None, touched, rows=len(rows), **counts)
+            return counts
     except (ProgrammeError, auth.AccountError) as error:
         raise ImportRejected([str(error)]) from error
 

@@ -372,6 +372,7 @@ def edit_person(person_id):
                 form.name.data,
                 form.organisation_id.data or None,
                 form.job_title.data,
+                current_user.id,
             )
         except auth.AccountError as error:
             form.name.errors.append(str(error))
@@ -391,7 +392,7 @@ def add_to_programme(person_id):
     organiser_programme(programme_id)
     try:
         with invitations_for(programme_id):
-            add_member(db, programme_id, person_id, request.form.get("role", ""))
+            add_member(db, programme_id, person_id, request.form.get("role", ""), current_user.id)
     except ProgrammeError as error:
         flash(str(error), "error")
     else:
@@ -449,6 +450,6 @@ def _set_active(person_id, active):
         # One click must not shut someone out: the first POST asks, the second does it.
         return render_template("programmes/deactivate.html", person=row)
     else:
-        auth.set_active(db, person_id, active)
+        auth.set_active(db, person_id, active, current_user.id)
         flash(f"{row['name']} is now {'active' if active else 'deactivated'}.", "info")
     return redirect(url_for("programmes.show_person", person_id=person_id))
