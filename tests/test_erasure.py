@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actionlearning import audit, auth, casestudies, feeds, scheduling
+from actionlearning import audit, auth, casestudies, evaluation, feeds, mail, scheduling
 from actionlearning.journal.entries import add_response, create_entry, update_entry
 from actionlearning.scheduling import records
 from tests.conftest import sign_in
@@ -69,6 +69,15 @@ def world(db, app, client, programme_id, make_person, make_set, make_organisatio
         {**FULL, "summary": f"By {NAME}."},
         insert={"entry_id": quoted, "attribution": "named"},
     )
+    round_id = evaluation.open_round(db, programme_id, "start")
+    ratings = {key: 4 for key, _label, _ in evaluation.FACTORS}
+    first_factor = evaluation.FACTORS[0][0]
+    evaluation.save_response(db, erased, round_id, ratings, {first_factor: f"Rated {MARKER}"})
+    evaluation.save_response(db, partner, round_id, ratings, {first_factor: PARTNER_MARKER})
+    mail.queue_message(db, person_id=erased, kind="account", subject="Hello", text=MARKER)
+    mail.queue_message(
+        db, person_id=partner, kind="account", subject=f"{NAME} replied", text="A reply."
+    )
     feeds.reset_feed(db, "p", erased, erased)
     auth.create_account_link(db, erased, "reset", organiser)
     auth.set_active(db, erased, False, organiser)
@@ -116,6 +125,7 @@ def file_bytes(path):
 
 def test_erasure_leaves_nothing_in_any_table(runner, db, world):
     assert MARKER in table_dump(db) and EMAIL in table_dump(db)
+    assert (db["outbox"].count, db["evaluation_responses"].count) == (2, 2)
 
     result = erase(runner, EMAIL, "--yes")
 
@@ -124,6 +134,7 @@ def test_erasure_leaves_nothing_in_any_table(runner, db, world):
     for trace in (NAME.lower(), EMAIL, MARKER, "quillfeather"):
         assert trace not in dump
     assert PARTNER_MARKER in dump  # the partner's own words stay
+    assert (db["outbox"].count, db["evaluation_responses"].count) == (0, 1)
 
 
 def test_erasure_leaves_nothing_in_the_file_or_the_wal(runner, app, db, world):

@@ -66,7 +66,7 @@ def erase_person(db, person_id):
     if person is None:
         raise GovernanceError("No such person.")
     counts = erasure_summary(db, person_id)
-    params = {"p": person_id, "email": person["email"]}
+    params = {"p": person_id, "email": person["email"], "name": person["name"]}
     with write(db):
         member_of = [
             r["programme_id"]
@@ -140,20 +140,48 @@ def _erase_from_case_studies(db, person, params):
 
 
 def _erase_from_other_tables(db, params):
-    """Rows in tables this module does not know (added later, such as the outbox) that point
-    at the person or carry their address. The foreign key on people catches any left."""
-    known = {"people", "audit_events"}
-    for (table,) in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
-    ).fetchall():
-        if table in known or table.startswith("sqlite_"):
-            continue
-        for key in db.execute(f"PRAGMA foreign_key_list('{table}')").fetchall():
+    """Rows in tables this module does not name (added later, such as the outbox or the
+    evaluation) that point at the person or carry their address, with the rows that hang
+    off those. The foreign key on people refuses the erasure if any is left."""
+    tables = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        if name not in ("people", "audit_events")
+    ]
+    keys = {t: db.execute(f"PRAGMA foreign_key_list('{t}')").fetchall() for t in tables}
+    if "outbox" in tables:  # messages to them, and messages to others that name them
+        db.execute(
+            """DELETE FROM outbox WHERE to_addr = :email OR instr(to_name, :name)
+               OR instr(subject, :name) OR instr(body_text, :name)""",
+            params,
+        )
+    for table in tables:
+        for key in keys[table]:
             if key[2] == "people":
-                db.execute(f'DELETE FROM "{table}" WHERE "{key[3]}" = :p', params)
+                _delete_rows(db, keys, table, f'"{key[3]}" = :p', params)
         for column in db.execute(f"PRAGMA table_info('{table}')").fetchall():
             if column[1] in ("email", "to_addr", "recipient"):
-                db.execute(f'DELETE FROM "{table}" WHERE "{column[1]}" = :email', params)
+                _delete_rows(db, keys, table, f'"{column[1]}" = :email', params)
+
+
+def _delete_rows(db, keys, table, condition, params):
+    """Delete a table's rows matching condition, after the rows in other tables that refer
+    to them (evaluation ratings before the response they belong to)."""
+    for child, child_keys in keys.items():
+        for key in child_keys:
+            if key[2] == table and child != table:
+                parent_column = key[4] or "rowid"
+                _delete_rows(
+                    db,
+                    keys,
+                    child,
+                    f'"{key[3]}" IN (SELECT "{parent_column}" FROM "{table}" WHERE {condition})',
+                    params,
+                )
+    db.execute(f'DELETE FROM "{table}" WHERE {condition}', params)
 
 
 def wipe_free_space(db):
