@@ -57,17 +57,23 @@ run: deps
 	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# With ACTIONLEARNING_REPLICA_URL set, gunicorn and the mail sender (deploy/serve-app.sh)
+# run under Litestream (`litestream replicate -exec`): replication starts and stops with them.
 serve: deps
 	$(FLASK) init-db
-	$(FLASK) send-mail --loop & sender=$$!; \
-	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) 'actionlearning:create_app()'
+	@export BIN=$(BIN) WORKERS=$(WORKERS) PORT=$(PORT); \
+	if [ -n "$$ACTIONLEARNING_REPLICA_URL" ]; then \
+	  config=$$($(FLASK) litestream-config) && \
+	  exec $(BIN)/litestream replicate -config "$$config" -exec "sh deploy/serve-app.sh"; \
+	else \
+	  exec sh deploy/serve-app.sh; \
+	fi
 
 test: dev-deps system-deps node-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 stress: dev-deps
-	STRESS=full $(BIN)/python -m pytest -q -p no:cacheprovider -s -m slow tests/test_stress.py tests/test_crash.py tests/test_backup_live.py
+	STRESS=full $(BIN)/python -m pytest -q -p no:cacheprovider -s -m slow tests/test_stress.py tests/test_crash.py tests/test_backup_live.py tests/test_replication.py
 
 lint: dev-deps
 	$(BIN)/ruff check .

@@ -28,6 +28,8 @@ def init_app(app):
         audit_command,
         erase_person_command,
         apply_retention_command,
+        litestream_config_command,
+        restore_replica_command,
     ):
         app.cli.add_command(command)
 
@@ -419,3 +421,57 @@ def apply_retention_command(dry_run, programme_id):
             click.echo(
                 f"{item['name']} ({item['id']}): journals are kept until {item['delete_on']}."
             )
+
+
+@click.command("litestream-config")
+@with_appcontext
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def litestream_config_command(path):
+    """Write the Litestream config for ACTIONLEARNING_REPLICA_URL (instance/litestream.yml)."""
+    from . import replication
+
+    url = current_app.config.get("REPLICA_URL")
+    if not url:
+        fail("ACTIONLEARNING_REPLICA_URL is not set: there is nothing to replicate to.")
+    path = path or os.path.join(current_app.instance_path, "litestream.yml")
+    try:
+        replication.write_config(path, current_app.config["DATABASE"], url)
+    except replication.ReplicationError as error:
+        fail(str(error))
+    click.echo(path)
+
+
+@click.command("restore-replica")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False))
+def restore_replica_command(file):
+    """Write the latest state of ACTIONLEARNING_REPLICA_URL to FILE (a new database); check it."""
+    from . import replication
+    from .db import connect
+    from .migrations import MIGRATIONS
+
+    live = current_app.config["DATABASE"]
+    if os.path.abspath(file) == os.path.abspath(live):
+        fail("Restore into a new file, not over the live database.")
+    url = current_app.config.get("REPLICA_URL")
+    try:
+        replication.restore(url, file)
+        _integrity, version = replication.check_restored(file, len(MIGRATIONS))
+    except replication.ReplicationError as error:
+        fail(str(error))
+    restored = connect(file)
+    try:
+        audit.record(restored, "database.restored", replica=url.split(":", 1)[0])
+    finally:
+        restored.conn.close()
+    schema = (
+        "its schema is current"
+        if version == len(MIGRATIONS)
+        else f"its schema (version {version} of {len(MIGRATIONS)}) is migrated when the app starts"
+    )
+    click.echo(
+        f"Restored {url} to {file}: integrity ok, {schema}.\n"
+        "Next: stop the app (and Litestream with it), move the damaged database aside with its "
+        f"-wal and -shm files, move {file} to {live}, then start the app again with "
+        "`make serve`; Litestream carries on replicating from the restored file."
+    )

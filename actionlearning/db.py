@@ -14,8 +14,12 @@ from sqlite_utils import Database
 BUSY_TIMEOUT_SECONDS = 5
 
 
-def connect(path):
-    """Open the SQLite file with the settings every connection needs."""
+def connect(path, checkpoints=True):
+    """Open the SQLite file with the settings every connection needs.
+
+    checkpoints=False when Litestream replicates the file: it checkpoints, the app must not
+    (replication.py says why).
+    """
     conn = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
     )
@@ -29,6 +33,8 @@ def connect(path):
     # What is deleted (an entry its author removed, a person erased) is overwritten, not
     # left readable in free pages; writes are human-rate, so the extra I/O is not felt.
     conn.execute("PRAGMA secure_delete = ON")
+    if not checkpoints:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
     return Database(conn)
 
 
@@ -41,8 +47,9 @@ class ConnectionPool:
     forgets connections opened before a fork.
     """
 
-    def __init__(self, size=8):
+    def __init__(self, size=8, checkpoints=True):
         self.size = size
+        self.checkpoints = checkpoints
         self._idle = []
         self._lock = threading.Lock()
         self._pid = os.getpid()
@@ -55,7 +62,7 @@ class ConnectionPool:
                 if idle_path == path:
                     del self._idle[index]
                     return db
-        return connect(path)
+        return connect(path, self.checkpoints)
 
     def release(self, path, db):
         """Take a connection back, clean; close it when the pool is full or it is broken."""
@@ -177,7 +184,8 @@ def migrate(db):
 
 
 def init_app(app):
-    app.extensions["actionlearning.db_pool"] = ConnectionPool()
+    replicated = bool(app.config.get("REPLICA_URL"))
+    app.extensions["actionlearning.db_pool"] = ConnectionPool(checkpoints=not replicated)
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
     path = app.config["DATABASE"]
@@ -185,7 +193,7 @@ def init_app(app):
         import os
 
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    db = connect(path)
+    db = connect(path, checkpoints=not replicated)
     try:
         migrate(db)  # start-up migrates too, so a new release never serves an old schema
     finally:

@@ -53,12 +53,12 @@ def app_env(database):
     return env
 
 
-def flask_command(database, *args, check=True, timeout=60):
+def flask_command(database, *args, check=True, timeout=60, env=None):
     """Run `flask --app actionlearning ARGS` against the database, as a user would."""
     return subprocess.run(
         [str(BIN / "flask"), "--app", "actionlearning", *args],
         cwd=ROOT,
-        env=app_env(database),
+        env={**app_env(database), **(env or {})},
         capture_output=True,
         text=True,
         check=check,
@@ -83,22 +83,26 @@ class LiveServer:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
+    def command(self):
+        """What start() runs; tests/test_replication.py runs it under Litestream instead."""
+        return [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--graceful-timeout",
+            "5",
+            *(["--threads", str(self.threads)] if self.threads > 1 else []),
+            "actionlearning:create_app()",
+        ]
+
     def start(self):
         self.port = free_port()
         log = open(self.log_path, "ab")  # noqa: SIM115  (closed in _reap)
         self._log = log
         self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--graceful-timeout",
-                "5",
-                *(["--threads", str(self.threads)] if self.threads > 1 else []),
-                "actionlearning:create_app()",
-            ],
+            self.command(),
             cwd=ROOT,
             env={**app_env(self.database), **self.env},
             stdout=log,
