@@ -31,6 +31,10 @@ FULL = os.environ.get("STRESS") == "full"
 ROUNDS = 3 if FULL else 1
 WRITE_SECONDS = 20 if FULL else 4
 SYNC = replication.SYNC_INTERVAL_SECONDS
+# An acknowledged save reaches the replica at Litestream's next look at the WAL and its next
+# sync after that, plus the time Litestream takes to write the file (up to a few tenths of a
+# second when eight test runs share two cores): older than that, it must have survived.
+WINDOW = SYNC + replication.MONITOR_INTERVAL_MS / 1000 + 0.4
 
 
 class ReplicatedServer(LiveServer):
@@ -119,9 +123,9 @@ def drill_round(tmp_path, number):
     assert integrity(restored) == "ok"
     kept = entry_titles(restored)
     lost = {t: killed_at - at for t, at in state["acknowledged"].items() if t not in kept}
-    older = {t for t, at in state["acknowledged"].items() if killed_at - at > SYNC}
+    older = {t for t, at in state["acknowledged"].items() if killed_at - at > WINDOW}
     assert len(state["acknowledged"]) >= 20, "the writers never got going"
-    assert older - kept == set(), f"lost entries older than {SYNC} s: {sorted(older - kept)}"
+    assert older - kept == set(), f"lost entries older than {WINDOW} s: {sorted(older - kept)}"
     with LiveServer(restored, workers=1) as again, Client(again.url) as client:
         client.sign_in(people["writers"][0])
         assert client.get("/journal").status == 200
@@ -138,7 +142,7 @@ def test_restore_drill_keeps_every_entry_older_than_the_sync_interval(tmp_path):
     print(
         f"\nrestore drill: {ROUNDS} round(s) of {WRITE_SECONDS} s, {saved} acknowledged saves, "
         f"{len(lost)} lost at the kill, the oldest lost acknowledged "
-        f"{max(lost, default=0):.2f} s before it (sync interval {SYNC} s)"
+        f"{max(lost, default=0):.2f} s before it (sync interval {SYNC} s, bound {WINDOW} s)"
     )
 
 
