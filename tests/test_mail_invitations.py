@@ -13,6 +13,7 @@ from icalendar import Calendar
 from actionlearning import auth, create_app, feeds, scheduling
 from actionlearning.db import rows
 from actionlearning.journal.entries import create_entry
+from actionlearning.mail import invitations
 
 from .conftest import csrf_token
 from .test_feeds_parsers import ical_js_events, utc_text
@@ -466,3 +467,15 @@ def test_person_added_to_the_programme_is_invited_to_its_seminars_ahead(
 
     assert response.status_code == 302
     assert outbox_invitations(db) == [(email_of(db, outsider), "Invitation: Pooled budgets")]
+
+
+def test_resend_queues_every_meeting_ahead_that_concerns_the_person(db, app, world, programme_id):
+    scheduling.cancel_meeting(db, world["april"], "Room flooded")
+    settings = invitations.settings_for(app)
+
+    invitations.resend(db, settings, world["members"][0], programme_id)
+
+    assert outbox_invitations(db) == [
+        (email_of(db, world["members"][0]), "Invitation: March set"),
+        (email_of(db, world["members"][0]), "Invitation: Pooled budgets"),
+    ]

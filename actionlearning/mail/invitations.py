@@ -39,6 +39,8 @@ LEADS = {
     "calendar.",
     "left": "You are no longer expected at this meeting (your set has changed). The attached "
     "cancellation takes it out of your calendar.",
+    "resent": "Your programme office has sent this meeting again. The attached invitation puts "
+    "it in your calendar, or updates it there.",
 }
 SUBJECTS = {
     "new": "Invitation",
@@ -46,6 +48,7 @@ SUBJECTS = {
     "reinstated": "Reinstated",
     "cancelled": "Cancelled",
     "left": "Cancelled",
+    "resent": "Invitation",
 }
 
 
@@ -83,6 +86,19 @@ def queued_for_changes(db, settings, programme_id=None, meeting_id=None):
         yield
         after = meeting_states(db, set(before) | set(_ids(db, *scope)))
         queue_invitations(db, changes(before, after), settings)
+
+
+def resend(db, settings, person_id, programme_id):
+    """Queue the invitation to every meeting ahead in a programme that concerns this person,
+    again (their calendar lost them, or they changed address); returns the outbox ids."""
+    with write(db):
+        states = meeting_states(db, _ids(db, PROGRAMME_MEETINGS, programme_id))
+        found = [
+            (meeting_id, person_id, "resent")
+            for meeting_id, (_sequence, status, people) in sorted(states.items())
+            if status == "scheduled" and person_id in people
+        ]
+        return queue_invitations(db, found, settings)
 
 
 def _ids(db, sql, scope):
