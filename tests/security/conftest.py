@@ -215,6 +215,7 @@ def url_for_rule(rule, world):
         "person_id": world["people"]["alice"],
         "subject_id": world["learning_set_id"],
         "round_id": world["round_id"],
+        "role": "participant",  # /help/<role>
         "token": "A" * 43,
     }
     url = rule.rule
