@@ -253,6 +253,12 @@ def pack_markdown(parts, contents=True):
     if contents:
         links = [f"- [{s['label']}](#{s['anchor']})" for s in parts["sections"]]
         blocks += ["## Contents", "\n".join(links)]
+    return "\n\n".join(blocks) + "\n\n" + pack_sections_markdown(parts)
+
+
+def pack_sections_markdown(parts):
+    """The pack's sections alone, each under its level-2 heading with its anchor."""
+    blocks = []
     for section in parts["sections"]:
         blocks.append(f"## {anchor(section['anchor'])}{inline(section['heading'])}")
         blocks.append(section["body"].rstrip("\n"))
@@ -424,8 +430,35 @@ def export_files(db, programme_id=None, status="approved", wrap=iter):
 
 def pack_file(db, programme_id):
     """(file name, Markdown) of the conference pack alone."""
+    parts = pack_document(db, programme_id)
+    return PACK_FILE, pack_markdown(parts)
+
+
+def pack_document(db, programme_id, at=None):
+    """pack_parts() of the programme's approved case studies, for any format."""
     programme = programme_for_export(db, programme_id)
-    return PACK_FILE, conference_pack(db, programme, studies_for_export(db, programme["id"]))
+    return pack_parts(db, programme, studies_for_export(db, programme["id"]), at)
+
+
+def case_study_document(db, pair_id):
+    """One case study for any format: {name (without extension), title, subtitle,
+    markdown (the whole file), body (Markdown below the title)}, or None before its first
+    save."""
+    studies = _with_members(db, db.query(_STUDY_ROWS + "c.pair_id = ?", [pair_id]))
+    if not studies:
+        return None
+    study = studies[0]
+    programme = programme_for_export(db, study["programme_id"])
+    name, markdown = case_study_files(studies, programme["time_zone"])[0]
+    return {
+        "name": name.removesuffix(".md"),
+        "title": study["title"],
+        "subtitle": " · ".join(
+            x for x in (study["borough"], study["priority_area"], programme["name"]) if x
+        ),
+        "markdown": markdown,
+        "body": case_study_content(study, 1, _pack_details(study)),
+    }
 
 
 def zip_bytes(files):

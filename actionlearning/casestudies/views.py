@@ -23,7 +23,7 @@ from .. import casestudies as cs
 from ..db import get_db
 from ..fields import LongTextField
 from ..security import Form
-from . import export, workflow
+from . import documents, export, workflow
 
 bp = Blueprint("casestudies", __name__, url_prefix="/case-studies")
 
@@ -175,16 +175,17 @@ def change_status(pair_id, step):
     return redirect(url_for(".show_case_study", pair_id=pair_id))
 
 
-@bp.get("/<int:pair_id>/case-study.md")
+@bp.get("/<int:pair_id>/case-study.<any(md, docx, pdf):fmt>")
 @login_required
-def download_case_study(pair_id):
+def download_case_study(pair_id, fmt):
     db = get_db()
-    _access_or_404(db, pair_id)
-    found = export.case_study_file(db, pair_id)
+    _access_or_404(db, pair_id)  # one rule for the page and every format of its export
+    found = export.case_study_document(db, pair_id)
     if found is None:
         abort(404)
     _audit_download(db, "export.case_study", pair_id=pair_id)
-    return _download(found[1].encode("utf-8"), found[0], "text/markdown; charset=utf-8")
+    page = {"kicker": "Case study", "title": found["title"], "subtitle": found["subtitle"]}
+    return _document(fmt, found["name"], found["markdown"], found["body"], page)
 
 
 def _export_filters(db):
@@ -225,14 +226,36 @@ def export_zip():
     return _download(export.zip_bytes(files), name, "application/zip")
 
 
-@bp.get("/export/conference-pack.md")
+@bp.get("/export/conference-pack.<any(md, docx, pdf):fmt>")
 @login_required
-def export_pack():
+def export_pack(fmt):
     db = get_db()
-    _organised, programme_id, _status = _export_filters(db)
-    name, text = export.pack_file(db, programme_id)
+    _organised, programme_id, _status = _export_filters(db)  # organisers of the programme
+    parts = export.pack_document(db, programme_id)
     _audit_download(db, "export.pack", programme_id)
-    return _download(text.encode("utf-8"), name, "text/markdown; charset=utf-8")
+    markdown = export.pack_markdown(parts, contents=fmt == "md")  # Word and PDF make their own
+    page = {"kicker": "Conference pack", "title": parts["title"]}
+    page["date"] = export.long_date(parts["date"])
+    page["contents"], page["kind"] = parts["sections"], "pack"
+    body = export.pack_sections_markdown(parts)
+    return _document(fmt, "conference-pack", markdown, body, page)
+
+
+def _document(fmt, name, markdown, body, page):
+    """The download in its format: the Markdown itself, Word from it, or a PDF of its body
+    laid out under a title page."""
+    try:
+        if fmt == "docx":
+            return _download(documents.docx_bytes(markdown), f"{name}.docx", documents.DOCX)
+        if fmt == "pdf":
+            html = render_template(
+                "casestudies/document.html", body_html=documents.html_fragment(body), **page
+            )
+            return _download(documents.pdf_bytes(html), f"{name}.pdf", "application/pdf")
+    except documents.DocumentError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".index"))
+    return _download(markdown.encode("utf-8"), f"{name}.md", "text/markdown; charset=utf-8")
 
 
 def _audit_download(db, kind, programme_id=None, **detail):
