@@ -166,6 +166,10 @@ def test_journey_from_programme_set_up_to_conference_pack(
         organiser.fill("#end_time", "13:00")
         journey.submit(organiser, "button[value=preview]")
         journey.check(organiser, "series preview")
+        # September to November have passed: the organiser means it, for the records.
+        # (in its row, and again among the dates about to be saved)
+        assert organiser.locator("text=Tuesday 8 September 2026 is in the past.").count() == 2
+        organiser.check("#confirmed")
         journey.submit(organiser, "button[value=save]")
         meetings = live_app.setup(scheduling.meetings_for_set, ids["set_id"])
         assert len(meetings) == 7
