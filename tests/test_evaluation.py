@@ -454,3 +454,61 @@ def test_pack_section_images_embed_in_word(db, programme_id, make_members, make_
     assert all(data[:8] == b"\x89PNG\r\n\x1a\n" for data in images.values())
     assert len(media) == 3
     assert "Start of the programme (n=5)" in text
+
+
+def test_pack_zip_holds_the_evaluation_section_and_its_charts(
+    db, programme_id, make_members, make_set
+):
+    from actionlearning.casestudies import export
+
+    people = make_members(make_set(), 5)
+    start = open_round(db, programme_id, "start")
+    respond_all(db, start, people, lambda p: 4)
+    close_round(db, start)
+
+    files = dict(export.export_files(db, programme_id, "all"))
+    pack = files[export.PACK_FILE]
+
+    evaluation = pack.index('## <span id="pack-evaluation"></span>Evaluation')
+    assert evaluation < pack.index("evaluation-ratings.png")
+    for kind in ("ratings", "attendance", "themes"):
+        assert f"(evaluation-{kind}.png)" in pack
+        assert files[f"evaluation-{kind}.png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert "| Culture | 4.0 |" in pack
+
+
+def test_pack_in_word_and_pdf_shows_the_evaluation_charts(
+    client, db, programme_id, make_members, make_set, make_person, tmp_path
+):
+    import zipfile
+
+    from tests.test_documents import DOCX, download
+
+    organiser = make_person(role="organiser")
+    people = make_members(make_set(), 5)
+    start = open_round(db, programme_id, "start")
+    respond_all(db, start, people, lambda p: 4)
+    close_round(db, start)
+    sign_in(client, db, organiser)
+
+    word = download(client, "/case-studies/export/conference-pack.docx", DOCX)
+    pdf = download(client, "/case-studies/export/conference-pack.pdf", "application/pdf")
+
+    media = [n for n in zipfile.ZipFile(io.BytesIO(word)).namelist() if n.startswith("word/media/")]
+    assert len(media) == 3
+    assert pdf_images(pdf, tmp_path) == 3
+
+
+def pdf_images(data, tmp_path):
+    """How many pictures the PDF shows (pdfimages lists a transparent PNG's mask apart)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdfimages"):
+        pytest.skip("pdfimages is not installed (make test installs poppler-utils)")
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(data)
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    return sum(1 for line in listing.splitlines()[2:] if line.split()[2] == "image")

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import zipfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import pytest
@@ -94,8 +95,9 @@ def markdown_outline(text):
 
 
 def pandoc(path, *args):
+    # --resource-path: the pack's chart images sit beside it, as in the export folder and zip.
     return subprocess.run(
-        [need_pandoc(), "--fail-if-warnings", path, *args],
+        [need_pandoc(), "--fail-if-warnings", f"--resource-path={Path(path).parent}", path, *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -186,7 +188,7 @@ def test_case_study_file_front_matter_parses(exported, db, tricky_pair):
 
 
 def test_every_file_front_matter_parses(exported):
-    files = sorted(exported["dir"].iterdir())
+    files = sorted(exported["dir"].glob("*.md"))
 
     metas = [split_front_matter(f.read_text())[0] for f in files]
 
@@ -203,7 +205,7 @@ def test_case_study_headings_are_the_title_then_the_four_questions(exported, db,
 
 
 def test_headings_have_blank_lines_around_them(exported):
-    for path in exported["dir"].iterdir():
+    for path in exported["dir"].glob("*.md"):
         lines, fenced = path.read_text().split("\n"), False
         for i, line in enumerate(lines):
             fenced = fenced != line.startswith("```")
@@ -292,7 +294,7 @@ def test_pack_counts_themes_of_approved_case_studies(exported, db, demo_ids):
 def test_unconsented_entry_never_reaches_pack_or_zip(exported, db, tricky_pair):
     pack = (exported["dir"] / export.PACK_FILE).read_text()
     with zipfile.ZipFile(exported["zip"]) as archive:
-        texts = [archive.read(n).decode() for n in archive.namelist()]
+        texts = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".md")]
 
     assert QUOTABLE in pack
     assert SECRET not in pack
@@ -316,7 +318,9 @@ def test_status_filter_approved_writes_approved_files_only(db, demo_ids, tmp_pat
     result = export.write_export(db, str(tmp_path), demo_ids["programme"], "approved")
 
     statuses = [
-        split_front_matter((tmp_path / n).read_text())[0]["status"] for n in result["files"][:-1]
+        split_front_matter((tmp_path / n).read_text())[0]["status"]
+        for n in result["files"]
+        if n.endswith(".md") and n != export.PACK_FILE
     ]
 
     assert statuses == ["approved"] * 4
@@ -335,7 +339,7 @@ def test_programme_filter_leaves_out_other_programmes(db, demo_ids, make_pair, t
 
     result = export.write_export(db, str(tmp_path), demo_ids["programme"], "all")
 
-    texts = [(tmp_path / n).read_text() for n in result["files"]]
+    texts = [(tmp_path / n).read_text() for n in result["files"] if n.endswith(".md")]
     assert not any("ELSEWHERE-STUDY" in t for t in texts)
     assert result["case_studies"] == 8
 
@@ -350,7 +354,8 @@ def test_web_download_honours_filters(client, db, demo_ids):
     def count(response):
         assert response.status_code == 200
         assert response.mimetype == "application/zip"
-        return len(zipfile.ZipFile(io.BytesIO(response.data)).namelist())
+        names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+        return len([n for n in names if n.endswith(".md")])
 
     assert (count(approved), count(everything)) == (5, 9)
 
@@ -389,8 +394,9 @@ def test_cli_export_writes_files_and_zip(runner, demo_ids, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "Wrote 8 case studies and conference-pack.md" in result.output
-    assert len(list((tmp_path / "o").iterdir())) == 9
-    assert len(zipfile.ZipFile(tmp_path / "o.zip").namelist()) == 9
+    # 8 case studies, the pack, and the pack's 3 evaluation charts
+    assert len(list((tmp_path / "o").iterdir())) == 12
+    assert len(zipfile.ZipFile(tmp_path / "o.zip").namelist()) == 12
 
 
 def test_cli_export_unknown_programme_fails_clearly(runner, demo_ids, tmp_path):
@@ -433,7 +439,7 @@ def test_cli_export_shows_progress_for_large_programmes(
 
 def test_pandoc_converts_every_file_to_docx_and_html_without_warnings(exported, tmp_path):
     need_pandoc()
-    for path in sorted(exported["dir"].iterdir()):
+    for path in sorted(exported["dir"].glob("*.md")):
         to_docx = pandoc(str(path), "-s", "-o", str(tmp_path / "x.docx"))
         to_html = pandoc(str(path), "-s", "-t", "html", "-o", str(tmp_path / "x.html"))
 
@@ -443,7 +449,7 @@ def test_pandoc_converts_every_file_to_docx_and_html_without_warnings(exported, 
 
 def test_pandoc_outline_matches_python_markdown(exported):
     need_pandoc()
-    for path in sorted(exported["dir"].iterdir()):
+    for path in sorted(exported["dir"].glob("*.md")):
         # -smart: compare structure, not pandoc's curly quotes
         result = pandoc(str(path), "-f", "markdown-smart", "-t", "html")
 

@@ -7,13 +7,15 @@ with static/print.css (the stylesheet the pages print with) and a URL fetcher th
 everything, so a document can reach no file and no server.
 """
 
+import base64
 import os
+import re
 import subprocess
 
 import nh3
 import pypandoc
 import weasyprint
-from weasyprint.urls import URLFetcher, URLFetchingError
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from ..text import ALLOWED_TAGS
 from . import CaseStudyError
@@ -41,12 +43,13 @@ def _pandoc(markdown, *args):
     return result.stdout
 
 
-def docx_bytes(markdown):
+def docx_bytes(markdown, images=None):
     """A Word document with its own table of contents. The Markdown's `# Title` becomes the
     document's title (shifting every heading up one), so the title is there once, not as a
-    Title and a Heading 1."""
+    Title and a Heading 1. `images` ({name: PNG}) are the pack's own charts, handed to pandoc
+    inside the Markdown because --sandbox lets it read no file."""
     return _pandoc(
-        markdown,
+        _inline_images(markdown, images or {}),
         "-t",
         "docx",
         "--toc",
@@ -59,13 +62,35 @@ def docx_bytes(markdown):
     )
 
 
+def _inline_images(markdown, images):
+    """Each `](name.png)` of ours as a data: URI; people's text cannot make an image link
+    (export.py escapes every `![` of theirs), and other names are left as they are."""
+    if not images:
+        return markdown
+
+    def data_uri(match):
+        name = match.group(1)
+        if name not in images:
+            return match.group(0)
+        return f"](data:image/png;base64,{base64.b64encode(images[name]).decode()})"
+
+    return re.sub(r"\]\(([a-z0-9-]+\.png)\)", data_uri, markdown)
+
+
 def html_fragment(markdown):
-    """The Markdown as HTML for the PDF, cleaned like every stored *_html."""
+    """The Markdown as HTML for the PDF, cleaned like every stored *_html; an <img> keeps
+    only a src that pdf_bytes will answer with one of the pack's own images."""
     html = _pandoc(markdown, "-t", "html5").decode("utf-8")
     return nh3.clean(
         html,
-        tags=FRAGMENT_TAGS,
-        attributes={"*": {"id"}, "a": {"href"}, "th": {"align"}, "td": {"align"}},
+        tags=FRAGMENT_TAGS | {"img"},
+        attributes={
+            "*": {"id"},
+            "a": {"href"},
+            "th": {"align"},
+            "td": {"align"},
+            "img": {"src", "alt"},
+        },
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
     )
@@ -78,9 +103,30 @@ class _NoFetching(URLFetcher):
         raise URLFetchingError(f"Not fetched: {url[:80]}")
 
 
-def pdf_bytes(html):
-    """A PDF from a whole HTML page, laid out with static/print.css."""
+# Relative image names resolve under this address, which _PackImages alone answers.
+IMAGE_BASE = "https://pack.invalid/"
+
+
+class _PackImages(_NoFetching):
+    """Answers with the pack's own chart images by name; refuses every other URL."""
+
+    def __init__(self, images):
+        super().__init__()
+        self.images = images
+
+    def fetch(self, url, headers=None):
+        name = url.removeprefix(IMAGE_BASE)
+        if url.startswith(IMAGE_BASE) and name in self.images:
+            return URLFetcherResponse(url, self.images[name], {"Content-Type": "image/png"})
+        return super().fetch(url, headers)
+
+
+def pdf_bytes(html, images=None):
+    """A PDF from a whole HTML page, laid out with static/print.css; `images` ({name: PNG})
+    are the only resources it may load."""
     with open(PRINT_CSS, encoding="utf-8") as f:
         stylesheet = weasyprint.CSS(string=f.read(), url_fetcher=_NoFetching())
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_NoFetching())
+    document = weasyprint.HTML(
+        string=html, base_url=IMAGE_BASE, url_fetcher=_PackImages(images or {})
+    )
     return document.write_pdf(stylesheets=[stylesheet])

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..db import now
+from ..evaluation.pack import evaluation_section
 from ..portable_markdown import front_matter_text, inline, markdown_from_html
 from . import SECTIONS, STATUSES, CaseStudyError, _case_study, members_of_pairs
 
@@ -213,6 +214,7 @@ def pack_parts(db, programme, studies, at=None):
     the sections after the contents, each {anchor, heading, label, body} (body: Markdown
     blocks under the section's level-2 heading). A new section before the case studies is
     one more entry in the list."""
+    evaluation, images = evaluation_section(db, programme["id"], at)
     sections = [
         {
             "anchor": "pack-programme-summary",
@@ -220,7 +222,9 @@ def pack_parts(db, programme, studies, at=None):
             "label": "Programme summary",
             "body": "\n\n".join(_programme_summary(db, programme, studies, at or now())),
         },
-    ]
+        {"anchor": "pack-evaluation", "heading": "Evaluation", "label": "Evaluation",
+         "body": evaluation},
+    ]  # fmt: skip
     for study in studies:
         borough = f" ({inline(study['borough'])})" if study["borough"] else ""
         sections.append(
@@ -237,6 +241,7 @@ def pack_parts(db, programme, studies, at=None):
         "introduction": f"Case studies from the {inline(programme['name'])}, written by the pairs "
         f"and approved by the organisers: {len(studies)} in all.",
         "sections": sections,
+        "images": images,  # {file name: PNG}, referenced by relative path from the sections
     }
 
 
@@ -266,8 +271,10 @@ def pack_sections_markdown(parts):
 
 
 def conference_pack(db, programme, studies, at=None):
-    """The pack: title, contents, programme summary, then every case study given (approved)."""
-    return pack_markdown(pack_parts(db, programme, studies, at))
+    """The pack: title, contents, programme summary, evaluation, then every case study given
+    (approved); returns (Markdown, {image file name: PNG bytes})."""
+    parts = pack_parts(db, programme, studies, at)
+    return pack_markdown(parts), parts["images"]
 
 
 def _programme_summary(db, programme, studies, at):
@@ -415,7 +422,8 @@ def case_study_files(studies, time_zone, wrap=iter):
 
 
 def export_files(db, programme_id=None, status="approved", wrap=iter):
-    """Everything an export holds: [(file name, Markdown)], the case studies then the pack.
+    """Everything an export holds: [(file name, Markdown or PNG bytes)], the case studies,
+    then the pack and the chart images it refers to.
 
     The pack always holds the approved case studies only; status says which single files
     come with it. wrap(iterable) may show progress.
@@ -424,8 +432,9 @@ def export_files(db, programme_id=None, status="approved", wrap=iter):
     studies = studies_for_export(db, programme["id"], status)
     approved = [s for s in studies if s["status"] == "approved"]
     files = case_study_files(studies, programme["time_zone"], wrap)
-    files.append((PACK_FILE, conference_pack(db, programme, approved)))
-    return files
+    pack, images = conference_pack(db, programme, approved)
+    files.append((PACK_FILE, pack))
+    return files + sorted(images.items())
 
 
 def pack_file(db, programme_id):
@@ -465,14 +474,18 @@ def zip_bytes(files):
     """The files as a zip archive, flat, names as given."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files:
-            archive.writestr(_safe_name(name), text.encode("utf-8"))
+        for name, content in files:
+            archive.writestr(_safe_name(name), _encoded(content))
     return buffer.getvalue()
 
 
+def _encoded(content):
+    return content if isinstance(content, bytes) else content.encode("utf-8")
+
+
 def _safe_name(name):
-    # Names come from slugify(); this guard keeps it that way if that ever changes.
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.md", name):
+    # Names come from slugify() or are the pack's chart images; this guard keeps it that way.
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.(md|png)", name):
         raise ExportError(f"Refusing to write an unsafe file name: {name!r}.")
     return name
 
@@ -484,11 +497,12 @@ def write_export(db, out_dir, programme_id=None, status="approved", zip_path=Non
     """
     files = export_files(db, programme_id, status, wrap)
     os.makedirs(out_dir, exist_ok=True)
-    for name, text in files:
-        path = os.path.join(out_dir, _safe_name(name))
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+    for name, content in files:
+        with open(os.path.join(out_dir, _safe_name(name)), "wb") as f:
+            f.write(_encoded(content))
     if zip_path:
         with open(zip_path, "wb") as f:
             f.write(zip_bytes(files))
-    return {"files": [n for n, _ in files], "case_studies": len(files) - 1, "zip": zip_path}
+    names = [n for n, _ in files]
+    markdown = [n for n in names if n.endswith(".md")]
+    return {"files": names, "case_studies": len(markdown) - 1, "zip": zip_path}

@@ -238,20 +238,21 @@ def export_pack(fmt):
     page["date"] = export.long_date(parts["date"])
     page["contents"], page["kind"] = parts["sections"], "pack"
     body = export.pack_sections_markdown(parts)
-    return _document(fmt, "conference-pack", markdown, body, page)
+    return _document(fmt, "conference-pack", markdown, body, page, parts["images"])
 
 
-def _document(fmt, name, markdown, body, page):
+def _document(fmt, name, markdown, body, page, images=None):
     """The download in its format: the Markdown itself, Word from it, or a PDF of its body
-    laid out under a title page."""
+    laid out under a title page; `images` are the pack's charts."""
     try:
         if fmt == "docx":
-            return _download(documents.docx_bytes(markdown), f"{name}.docx", documents.DOCX)
+            docx = documents.docx_bytes(markdown, images)
+            return _download(docx, f"{name}.docx", documents.DOCX)
         if fmt == "pdf":
             html = render_template(
                 "casestudies/document.html", body_html=documents.html_fragment(body), **page
             )
-            return _download(documents.pdf_bytes(html), f"{name}.pdf", "application/pdf")
+            return _download(documents.pdf_bytes(html, images), f"{name}.pdf", "application/pdf")
     except documents.DocumentError as error:
         flash(str(error), "error")
         return redirect(url_for(".index"))
