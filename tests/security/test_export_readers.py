@@ -24,6 +24,8 @@ QUESTIONS = [
     "What did we learn?",
 ]
 LIVE_TAGS = {"script", "img", "iframe", "object", "embed", "svg", "math", "link"}
+# The pack's own charts, beside it in the export: the only images it may show.
+CHARTS = {f"evaluation-{kind}.png" for kind in ("ratings", "attendance", "themes")}
 
 
 class Live(HTMLParser):
@@ -34,6 +36,8 @@ class Live(HTMLParser):
         self.found = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "img" and dict(attrs).get("src") in CHARTS and len(attrs) <= 3:
+            return  # src and alt (and pandoc's style) of a chart of ours
         if tag in LIVE_TAGS:
             self.found.append(tag)
         for name, value in attrs:
@@ -144,7 +148,7 @@ def test_contents_links_land_in_every_reader(hostile_files):
 
     for reader, html in readers(pack).items():
         found = outline(html)
-        assert len(found.links) == 2, reader
+        assert len(found.links) == 3, reader  # summary, evaluation, the case study
         assert set(found.links) <= found.ids, reader
 
 
