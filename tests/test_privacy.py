@@ -556,11 +556,11 @@ ROUTES = {
     "/case-studies/": CASE_STUDY,
     "/case-studies/<int:pair_id>": CASE_STUDY,
     "/case-studies/<int:pair_id>/edit": CASE_STUDY,
-    "/case-studies/<int:pair_id>/case-study.md": CASE_STUDY,
+    "/case-studies/<int:pair_id>/case-study.<any(md, docx, pdf):fmt>": CASE_STUDY,
     "/case-studies/<int:pair_id>/<any(submit, approve, return, reopen):step>": ACTION,
     "/case-studies/export": CASE_STUDY,
     "/case-studies/export.zip": CASE_STUDY,
-    "/case-studies/export/conference-pack.md": CASE_STUDY,
+    "/case-studies/export/conference-pack.<any(md, docx, pdf):fmt>": CASE_STUDY,
     # evaluation
     "/evaluation": EVALUATION,
     "/evaluation/rounds/<int:round_id>": EVALUATION,
