@@ -253,7 +253,7 @@ def test_journey_from_programme_set_up_to_conference_pack(
         assert organiser.locator("text=Approved").count() >= 1
         journey.visit(organiser, f"/case-studies/export?programme={programme_id}")
         with organiser.expect_download() as download:
-            organiser.click("text=Download the conference pack only")
+            organiser.click("text=Conference pack as Markdown")
         pack = Path(download.value.path()).read_text()
         assert f"Home from hospital sooner {tag}" in pack
         assert "Start from the patient's week, not our budgets." in pack
