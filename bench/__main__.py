@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-MODULES = ("journal", "feeds", "search", "export", "invitations", "mail", "scale")
+MODULES = ("journal", "feeds", "search", "export", "evaluation", "invitations", "mail", "scale")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 

@@ -209,12 +209,12 @@ def study_anchor(study):
 # The conference pack
 
 
-def pack_parts(db, programme, studies, at=None):
+def pack_parts(db, programme, studies, at=None, evaluation=True):
     """What the pack holds, for each format to lay out: its title, a line of introduction and
     the sections after the contents, each {anchor, heading, label, body} (body: Markdown
-    blocks under the section's level-2 heading). A new section before the case studies is
-    one more entry in the list."""
-    evaluation, images = evaluation_section(db, programme["id"], at)
+    blocks under the section's level-2 heading), and the images they refer to. A new section
+    before the case studies is one more entry in the list. evaluation=False leaves out the
+    Evaluation section and its charts (bench/evaluation.py measures what they cost)."""
     sections = [
         {
             "anchor": "pack-programme-summary",
@@ -222,9 +222,14 @@ def pack_parts(db, programme, studies, at=None):
             "label": "Programme summary",
             "body": "\n\n".join(_programme_summary(db, programme, studies, at or now())),
         },
-        {"anchor": "pack-evaluation", "heading": "Evaluation", "label": "Evaluation",
-         "body": evaluation},
-    ]  # fmt: skip
+    ]
+    images = {}
+    if evaluation:
+        body, images = evaluation_section(db, programme["id"], at)
+        sections.append(
+            {"anchor": "pack-evaluation", "heading": "Evaluation", "label": "Evaluation",
+             "body": body}
+        )  # fmt: skip
     for study in studies:
         borough = f" ({inline(study['borough'])})" if study["borough"] else ""
         sections.append(

@@ -229,17 +229,8 @@ def aggregates(db, programme_id):
     from the programme's, would leave a remainder of fewer than MIN_GROUP people.
     """
     stages = [r for r in rounds_for_programme(db, programme_id) if r["status"] == "closed"]
-    overall = _group_figures(
-        db,
-        f"SELECT r.stage, NULL AS set_id, s.person_id, x.factor, x.rating {_RATINGS} {_CLOSED}",
-        programme_id,
-    )
-    by_set = _group_figures(
-        db,
-        f"""SELECT r.stage, ms.learning_set_id AS set_id, s.person_id, x.factor, x.rating
-            {_RATINGS} JOIN {_SET_OF_PERSON} ms ON ms.person_id = s.person_id {_CLOSED}""",
-        programme_id,
-    )
+    overall = _group_figures(db, programme_id, by_set=False)
+    by_set = _group_figures(db, programme_id, by_set=True)
     sets = rows(
         db,
         "SELECT id, name, facilitator_id FROM learning_sets WHERE programme_id = :p ORDER BY name",
@@ -258,23 +249,26 @@ def aggregates(db, programme_id):
     return result
 
 
-def _group_figures(db, sql, programme_id):
-    """{(stage, set_id): {"respondents": n, "means": {factor: mean to 1 dp}}}."""
+def _group_figures(db, programme_id, by_set):
+    """{(stage, set_id): {"respondents": n, "means": {factor: mean to 1 dp}}}, summed in SQL
+    (a 200-person programme's two rounds are 6,000 ratings)."""
+    set_id, set_join = "NULL", ""
+    if by_set:
+        set_id = "ms.learning_set_id"
+        set_join = f"JOIN {_SET_OF_PERSON} ms ON ms.person_id = s.person_id"
+    found = rows(
+        db,
+        f"""SELECT r.stage, {set_id} AS set_id, x.factor, sum(x.rating) AS total,
+              count(*) AS ratings, count(DISTINCT s.person_id) AS respondents
+            {_RATINGS} {set_join} {_CLOSED} GROUP BY r.stage, set_id, x.factor""",
+        {"p": programme_id},
+    )
     figures = {}
-    people = {}
-    for row in rows(db, sql, {"p": programme_id}):
-        key = (row["stage"], row["set_id"])
-        group = figures.setdefault(key, {"sums": {}, "counts": {}})
-        people.setdefault(key, set()).add(row["person_id"])
-        group["sums"][row["factor"]] = group["sums"].get(row["factor"], 0) + row["rating"]
-        group["counts"][row["factor"]] = group["counts"].get(row["factor"], 0) + 1
-    return {
-        key: {
-            "respondents": len(people[key]),
-            "means": {f: round(g["sums"][f] / g["counts"][f], 1) for f in g["sums"]},
-        }
-        for key, g in figures.items()
-    }
+    for row in found:
+        group = figures.setdefault((row["stage"], row["set_id"]), {"respondents": 0, "means": {}})
+        group["respondents"] = max(group["respondents"], row["respondents"])
+        group["means"][row["factor"]] = round(row["total"] / row["ratings"], 1)
+    return figures
 
 
 def _sets_safe_to_show(total, groups):
