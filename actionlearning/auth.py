@@ -378,14 +378,16 @@ def request_sign_in_link(db, email, address, limits, base_url):
     """/account/forgot: e-mail a single-use sign-in link to an active account's own address.
 
     Does the same, seen from outside, whether or not the address has an account; raises
-    AccountError when too many links were asked for this address or from this client.
+    SignInThrottled when too many links were asked for this address or from this client.
     Requests are counted in sign_in_failures (as 'forgot:' + address), checked and recorded
     in one write so that simultaneous requests cannot pass the limit together.
     """
     key = "forgot:" + normalise_email(email)
     with write(db):
         if sign_in_blocked(db, key, address, limits):
-            raise AccountError("Too many sign-in links asked for. Wait 15 minutes and try again.")
+            raise SignInThrottled(
+                "Too many sign-in links asked for. Wait 15 minutes and try again."
+            )
         db["sign_in_failures"].insert({"email": key, "address": address, "failed_at": now()})
         row = person_by_email(db, email)
         if row is None or not row["is_active"]:
@@ -529,7 +531,7 @@ def forgot():
             sign_in_link_limits(),
             current_app.config["BASE_URL"],
         )
-    except AccountError as error:
+    except SignInThrottled as error:
         flash(str(error), "error")
         return render_template("auth/forgot.html", form=form, sent=False), 429
     return render_template("auth/forgot.html", form=ForgotForm(formdata=None), sent=True)

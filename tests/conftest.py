@@ -16,17 +16,18 @@ from .mail_server import MailServer
 PASSWORD = "correct-horse-battery"
 
 
+def app_config(tmp_path):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE": str(tmp_path / "test.db"),
+        "BASE_URL": "http://localhost",
+    }
+
+
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "test.db"),
-            "BASE_URL": "http://localhost",
-        }
-    )
-    yield app
+    yield create_app(app_config(tmp_path))
 
 
 @pytest.fixture
@@ -35,6 +36,14 @@ def mail_server():
     server = MailServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def mail_app(tmp_path, mail_server):
+    """The test app sending its mail to mail_server; a mail test file makes it its `app`."""
+    return create_app(
+        {**app_config(tmp_path), "MAIL_DIRECTORY": str(tmp_path / "mail"), **mail_server.settings()}
+    )
 
 
 @pytest.fixture

@@ -26,17 +26,8 @@ ICS = (
 
 
 @pytest.fixture
-def app(tmp_path, mail_server):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "test.db"),
-            "BASE_URL": "http://localhost",
-            "MAIL_DIRECTORY": str(tmp_path / "mail"),
-            **mail_server.settings(),
-        }
-    )
+def app(mail_app):
+    return mail_app
 
 
 def send_mail(runner, *args):

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from actionlearning import auth, create_app
+from actionlearning import auth
 from actionlearning.db import connect, rows
 
 from .conftest import csrf_token
@@ -14,16 +14,8 @@ LINK = re.compile(r"http://localhost/account/link/[A-Za-z0-9_-]+")
 
 
 @pytest.fixture
-def app(tmp_path, mail_server):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "test.db"),
-            "BASE_URL": "http://localhost",
-            **mail_server.settings(),
-        }
-    )
+def app(mail_app):
+    return mail_app
 
 
 def forgot(client, email):

@@ -22,17 +22,8 @@ SECRET = "test-secret-key"
 
 
 @pytest.fixture
-def app(tmp_path, mail_server):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": SECRET,
-            "DATABASE": str(tmp_path / "test.db"),
-            "BASE_URL": "http://localhost",
-            "MAIL_DIRECTORY": str(tmp_path / "mail"),
-            **mail_server.settings(),
-        }
-    )
+def app(mail_app):
+    return mail_app
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from actionlearning import casestudies, create_app, scheduling
+from actionlearning import casestudies, scheduling
 from actionlearning.db import rows
 from actionlearning.journal.entries import add_response, create_entry
 from actionlearning.mail import invitations, set_preferences
@@ -20,16 +20,8 @@ MARKER = "MARKER-7f3c"
 
 
 @pytest.fixture
-def app(tmp_path, mail_server):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "test.db"),
-            "BASE_URL": BASE_URL,
-            **mail_server.settings(),
-        }
-    )
+def app(mail_app):
+    return mail_app
 
 
 @pytest.fixture

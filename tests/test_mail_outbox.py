@@ -2,7 +2,7 @@
 
 import pytest
 
-from actionlearning import create_app, programmes
+from actionlearning import programmes
 from actionlearning.db import rows, write
 from actionlearning.journal.entries import add_response, create_entry
 from actionlearning.mail import queue_message
@@ -11,16 +11,8 @@ from .conftest import csrf_token
 
 
 @pytest.fixture
-def app(tmp_path, mail_server):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "test.db"),
-            "BASE_URL": "http://localhost",
-            **mail_server.settings(),
-        }
-    )
+def app(mail_app):
+    return mail_app
 
 
 def queue(db, person, subject, programme_id=None, kind="invitation"):

@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from actionlearning import create_app
 from actionlearning.db import rows, write
 from actionlearning.mail import person_opt_outs, queue_message, unsubscribe_token
 
@@ -12,16 +11,8 @@ from .conftest import csrf_token
 
 
 @pytest.fixture
-def app(tmp_path, mail_server):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "test.db"),
-            "BASE_URL": "http://localhost",
-            **mail_server.settings(),
-        }
-    )
+def app(mail_app):
+    return mail_app
 
 
 def queue_reminder(db, person):

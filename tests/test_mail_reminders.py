@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from actionlearning import auth, create_app, scheduling
+from actionlearning import auth, scheduling
 from actionlearning.db import rows
 from actionlearning.journal.entries import create_entry
 from actionlearning.mail import set_preferences
@@ -16,17 +16,8 @@ BASE_URL = "http://localhost"
 
 
 @pytest.fixture
-def app(tmp_path, mail_server):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "test.db"),
-            "BASE_URL": BASE_URL,
-            "MAIL_DIRECTORY": str(tmp_path / "mail"),
-            **mail_server.settings(),
-        }
-    )
+def app(mail_app):
+    return mail_app
 
 
 @pytest.fixture
