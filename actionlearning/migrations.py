@@ -643,6 +643,22 @@ def m013_journal_walk_indexes(db):
     db["learning_sets"].create_index(["facilitator_id"], if_not_exists=True)
 
 
+def m015_evaluation_figures(db):
+    """The sums behind the evaluation's aggregates, worked out once per change.
+
+    Summing a 200-person programme's 6,000 ratings on every page view and pack cost more
+    than the rest of the pack. The sums are stored per programme with a fingerprint of
+    what they depend on (its closed rounds, their responses, and which set each
+    respondent's pair is in) and worked out again only when that fingerprint changes.
+    """
+    db["evaluation_figures"].create(
+        {"programme_id": int, "fingerprint": str, "groups": str, "summed_at": str},
+        pk="programme_id",
+        not_null={"fingerprint", "groups", "summed_at"},
+        foreign_keys=[("programme_id", "programmes")],
+    )
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -657,4 +673,5 @@ MIGRATIONS = [
     m014_mail_reminders,
     m013_journal_walk_indexes,
     m010_governance,
+    m015_evaluation_figures,
 ]

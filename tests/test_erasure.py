@@ -74,6 +74,8 @@ def world(db, app, client, programme_id, make_person, make_set, make_organisatio
     first_factor = evaluation.FACTORS[0][0]
     evaluation.save_response(db, erased, round_id, ratings, {first_factor: f"Rated {MARKER}"})
     evaluation.save_response(db, partner, round_id, ratings, {first_factor: PARTNER_MARKER})
+    evaluation.close_round(db, round_id)
+    evaluation.aggregates(db, programme_id)  # stores the sums, which count their ratings
     mail.queue_message(db, person_id=erased, kind="account", subject="Hello", text=MARKER)
     mail.queue_message(
         db, person_id=partner, kind="account", subject=f"{NAME} replied", text="A reply."
@@ -135,6 +137,7 @@ def test_erasure_leaves_nothing_in_any_table(runner, db, world):
         assert trace not in dump
     assert PARTNER_MARKER in dump  # the partner's own words stay
     assert (db["outbox"].count, db["evaluation_responses"].count) == (0, 1)
+    assert db["evaluation_figures"].count == 0  # stored sums counted their ratings
 
 
 def test_erasure_leaves_nothing_in_the_file_or_the_wal(runner, app, db, world):

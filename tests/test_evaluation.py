@@ -512,3 +512,38 @@ def pdf_images(data, tmp_path):
         ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
     ).stdout
     return sum(1 for line in listing.splitlines()[2:] if line.split()[2] == "image")
+
+
+def test_sums_are_worked_out_once_and_again_after_each_change(
+    db, programme_id, make_members, make_set
+):
+    first_set, second_set = make_set(), make_set()
+    people = make_members(first_set, 8) + make_members(second_set, 6)
+    start = open_round(db, programme_id, "start")
+    respond_all(db, start, people, lambda p: 2 if p in people[:8] else 4)
+    close_round(db, start)
+
+    def set_means():
+        return [s["rounds"][0]["means"].get("culture") for s in aggregates(db, programme_id)["sets"]]
+
+    def summed():
+        return db.execute("SELECT fingerprint FROM evaluation_figures").fetchall()
+
+    before = set_means()
+    stored = summed()
+    assert (set_means(), summed()) == (before, stored)  # read again: not summed again
+
+    # A pair moves from the first set to the second: both sets' figures follow.
+    moved_pair = db.execute(
+        "SELECT pair_id FROM pair_members WHERE person_id = ?", [people[0]]
+    ).fetchone()[0]
+    db.execute("UPDATE pairs SET learning_set_id = ? WHERE id = ?", [second_set, moved_pair])
+    moved = set_means()
+    # Reopened within the same second, a changed answer still counts once closed again.
+    open_round(db, programme_id, "start")
+    respond_all(db, start, people[8:], lambda p: 5)
+    close_round(db, start)
+
+    assert before == [2.0, 4.0]
+    assert moved == [2.0, 3.5]  # six 2s left; six 4s and the two moved 2s
+    assert set_means() == [2.0, 4.2]  # six 5s and two 2s: 4.25

@@ -109,6 +109,9 @@ _ERASE_STATEMENTS = (
     "DELETE FROM feed_versions WHERE scope = 'p' AND subject_id = :p",
     "DELETE FROM feed_changes WHERE scope = 'p' AND subject_id = :p",
     "DELETE FROM programme_members WHERE person_id = :p",
+    # Stored sums of ratings (evaluation, m015) may still count theirs, even a group of
+    # one; they are worked out again from what is left on the next view.
+    "DELETE FROM evaluation_figures",
 )
 
 
