@@ -524,7 +524,9 @@ def test_sums_are_worked_out_once_and_again_after_each_change(
     close_round(db, start)
 
     def set_means():
-        return [s["rounds"][0]["means"].get("culture") for s in aggregates(db, programme_id)["sets"]]
+        return [
+            s["rounds"][0]["means"].get("culture") for s in aggregates(db, programme_id)["sets"]
+        ]
 
     def summed():
         return db.execute("SELECT fingerprint FROM evaluation_figures").fetchall()
