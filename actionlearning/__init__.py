@@ -67,14 +67,34 @@ def create_app(config=None, instance_path=None):
 
 
 def _register_blueprints(app):
-    from . import auth, casestudies, feeds, governance, guide, journal, programmes, scheduling
+    """Each area's pages, imported here so that no domain module ever imports its views."""
+    from . import auth, guide
+    from .casestudies import views as casestudies_views
     from .evaluation import views as evaluation_views
+    from .feeds import views as feeds_views
+    from .governance import views as governance_views
+    from .journal import views as journal_views
     from .mail import views as mail_views
+    from .programmes import pair_views
+    from .programmes import views as programmes_views
+    from .scheduling import month_views
+    from .scheduling import views as scheduling_views
 
-    for module in (auth, programmes, scheduling, journal, feeds, casestudies, guide, governance):
+    # pair_views and month_views add their pages to their area's blueprint when imported.
+    del pair_views, month_views
+    for module in (
+        auth,
+        programmes_views,
+        scheduling_views,
+        journal_views,
+        feeds_views,
+        casestudies_views,
+        guide,
+        governance_views,
+        evaluation_views,
+        mail_views,
+    ):
         app.register_blueprint(module.bp)
-    app.register_blueprint(evaluation_views.bp)
-    app.register_blueprint(mail_views.bp)
 
 
 def _register_nav_url(app):

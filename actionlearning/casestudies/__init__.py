@@ -448,6 +448,3 @@ def _log(db, case_study_id, revision, kind, person_id, stamp, values=None, comme
         row["key_outcomes"] = json.dumps(values["key_outcomes"])
         row["themes"] = json.dumps(values["themes"])
     db["case_study_revisions"].insert(row)
-
-
-from .views import bp as bp  # noqa: E402  (the views need the functions above)

@@ -518,8 +518,3 @@ def google_calendar_url(meeting, base_url):
         "ctz": meeting.get("time_zone") or DEFAULT_TIME_ZONE,
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
-
-
-from .views import bp  # noqa: E402  (the blueprint uses the functions above)
-
-__all__ = ["bp"]

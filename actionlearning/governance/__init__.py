@@ -224,6 +224,3 @@ def set_contact(db, values, actor_id=None):
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, value],
             )
-
-
-from .views import bp  # noqa: E402,F401

@@ -391,8 +391,3 @@ def meetings_to_reflect_on(db, person_id, at=None, days=REFLECT_DAYS):
         {"id": r["id"], "label": meeting_label(r["title"], r["starts_at"], r["time_zone"])}
         for r in found
     ]
-
-
-from .views import bp  # noqa: E402  (views import the queries above)
-
-__all__ = ["bp"]

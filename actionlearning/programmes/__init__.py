@@ -461,9 +461,3 @@ def programme_overview(db, person_id):
             {"me": person_id, "now": now()},
         )
     )
-
-
-# The blueprint's views live in views.py and pair_views.py; they import from here, so they
-# come last. pair_views adds the pair and learning-set pages to the same blueprint.
-from . import pair_views  # noqa: E402,F401
-from .views import bp  # noqa: E402,F401

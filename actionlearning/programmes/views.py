@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import auth, casestudies, evaluation, journal, scheduling
 from ..db import get_db
+from ..scheduling import dashboard
 from ..security import Form, render_error
 from . import (
     ORGANISATION_KINDS,
@@ -115,9 +116,9 @@ def home():
         overview = programme_overview(db, current_user.id)
         return render_template("programmes/organiser_home.html", programmes=overview)
     if current_user.is_facilitator:
-        summaries = scheduling.dashboard.facilitator_dashboard(db, current_user.id)
+        summaries = dashboard.facilitator_dashboard(db, current_user.id)
         return render_template("programmes/facilitator_home.html", summaries=summaries)
-    schedule = scheduling.dashboard.my_schedule(db, current_user.id)
+    schedule = dashboard.my_schedule(db, current_user.id)
     reflect = journal.meetings_to_reflect_on(db, current_user.id)  # the journal's cycle prompt
     ratings_due = evaluation.open_rounds_to_answer(db, current_user.id)
     return render_template(
@@ -199,7 +200,7 @@ def show_programme(programme_id):
         programme=row,
         form=form,
         clashes=scheduling.clashes_for_programme(db, programme_id),
-        **scheduling.dashboard.programme_dashboard(db, programme_id),
+        **dashboard.programme_dashboard(db, programme_id),
         case_studies=casestudies.case_studies_for(db, current_user.id, programme_id),
         invited=invited_not_signed_up(db, programme_id),
     )

@@ -427,12 +427,3 @@ def clashes_for_programme(db, programme_id):
         if warnings:
             found[row["id"]] = warnings
     return found
-
-
-# Submodules import names from above, so they come last.
-from . import checks, dashboard, month, records, series  # noqa: E402,F401
-from .views import bp  # noqa: E402,F401
-
-# isort: split
-# The month page adds its route to the blueprint above.
-from . import month_views  # noqa: E402,F401

@@ -34,6 +34,7 @@ from ..db import get_db
 from ..fields import LongTextField
 from ..mail import invitations
 from ..programmes.pairs import learning_set
+from ..programmes.views import organiser_programme
 from ..security import Form
 from . import SchedulingError, checks, local_time_fault, records, series, to_local
 
@@ -490,7 +491,7 @@ def set_meetings(learning_set_id):
 @login_required
 def programme_meetings(programme_id):
     db = get_db()
-    row = programmes.views.organiser_programme(programme_id)
+    row = organiser_programme(programme_id)
     meetings = list(
         db.query(
             """SELECT m.*, s.name AS learning_set_name FROM meetings m
@@ -508,7 +509,7 @@ def programme_meetings(programme_id):
 @bp.route("/programmes/<int:programme_id>/seminars/new", methods=["GET", "POST"])
 @login_required
 def new_seminar(programme_id):
-    row = programmes.views.organiser_programme(programme_id)
+    row = organiser_programme(programme_id)
     form = MeetingForm(data={"start_time": _time("12:30"), "end_time": _time("13:30")})
     return _create(row, "seminar", form)
 
@@ -517,7 +518,7 @@ def new_seminar(programme_id):
 @login_required
 def conference(programme_id):
     db = get_db()
-    row = programmes.views.organiser_programme(programme_id)
+    row = organiser_programme(programme_id)
     existing = scheduling.meetings_for_programme(db, programme_id, kinds=["conference"])
     if existing:
         return redirect(url_for("scheduling.edit_meeting", meeting_id=existing[0]["id"]))
