@@ -1,0 +1,126 @@
+"""The shape of the code: imports flow one way (views -> domain -> db / text), never in a circle.
+
+The graph is read from the source with `ast`, not from what Python happens to have loaded, so a
+cycle fails here even when import order hides it at run time.
+"""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "actionlearning"
+
+
+def module_name(path):
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules():
+    """Every module of the package: dotted name -> path."""
+    return {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imported_names(name, path, known):
+    """The modules `name` imports, as dotted names.
+
+    Every import counts wherever it is written, inside functions too: an import deferred into
+    a function only hides a cycle until that function runs. Importing `a.b.c` runs `a.b`'s
+    __init__ as well, so that is an edge too, except to the top package: it holds only the
+    application factory, whose imports run once every module has loaded. `pkg.sub.f()` after
+    `from .. import pkg` depends on `pkg.sub` as surely as `from ..pkg import sub` does.
+    """
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    aliases = {}  # local name -> module, for attribute use like scheduling.records.f()
+    targets = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                targets.add(alias.name)
+                aliases[alias.asname or alias.name.partition(".")[0]] = (
+                    alias.name if alias.asname else alias.name.partition(".")[0]
+                )
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(base + ([node.module] if node.module else []))
+            else:
+                base = node.module
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                targets.add(full if full in known else base)
+                if full in known:
+                    aliases[alias.asname or alias.name] = full
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            module = aliases.get(node.value.id)
+            if module and f"{module}.{node.attr}" in known:
+                targets.add(f"{module}.{node.attr}")
+    edges = set()
+    top = PACKAGE.name
+    for target in targets:
+        parts = target.split(".")
+        for i in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:i])
+            implied_top = prefix == top and target != top
+            if prefix in known and prefix != name and not implied_top:
+                edges.add(prefix)
+    return edges
+
+
+def import_graph():
+    known = modules()
+    return {name: imported_names(name, path, known) for name, path in known.items()}
+
+
+def cycles(graph):
+    """Each cycle found by a depth-first walk, as the list of modules around it."""
+    found, state, stack = [], {}, []
+
+    def visit(node):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                found.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles():
+    found = cycles(import_graph())
+
+    assert found == [], "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
+
+
+def test_cycle_check_sees_cycles():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+
+    assert cycles(graph) == [["a", "b", "c", "a"]]
+
+
+def test_domain_modules_never_import_views():
+    graph = import_graph()
+
+    leaks = sorted(
+        f"{name} -> {target}"
+        for name, targets in graph.items()
+        if not _is_view(name) and name != PACKAGE.name
+        for target in targets
+        if _is_view(target)
+    )
+
+    assert leaks == []
+
+
+def _is_view(name):
+    return name.rpartition(".")[2].endswith("views")
