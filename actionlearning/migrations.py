@@ -659,6 +659,17 @@ def m015_evaluation_figures(db):
     )
 
 
+def m018_retention_notices(db):
+    """Which authors were mailed the notice before a programme's journals are deleted, per
+    deletion date, so each is told once (and again if the date moves)."""
+    db["retention_notices"].create(
+        {"person_id": int, "programme_id": int, "delete_on": str, "queued_on": str},
+        pk=("person_id", "programme_id", "delete_on"),
+        not_null={"queued_on"},
+        foreign_keys=[("person_id", "people"), ("programme_id", "programmes")],
+    )
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -674,4 +685,5 @@ MIGRATIONS = [
     m013_journal_walk_indexes,
     m010_governance,
     m015_evaluation_figures,
+    m018_retention_notices,
 ]

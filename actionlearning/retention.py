@@ -59,7 +59,8 @@ def deletion_date(programme):
     return add_months(ends, programme.get("retention_months") or 12)
 
 
-_RETAINED_ENTRIES = """e.programme_id = :programme AND e.author_id IN (
+# The entries retention deletes, once a programme's period has run out: the one statement of it.
+RETAINED_ENTRIES = """e.programme_id = :programme AND e.author_id IN (
     SELECT id FROM people WHERE keep_journal = 0)"""
 
 
@@ -78,7 +79,7 @@ def retention_plan(db, today, programme_id=None):
         if due_on is not None and due_on <= today:
             entries, authors = db.execute(
                 f"SELECT count(*), count(DISTINCT e.author_id) FROM journal_entries e "
-                f"WHERE {_RETAINED_ENTRIES}",
+                f"WHERE {RETAINED_ENTRIES}",
                 {"programme": programme["id"]},
             ).fetchone()
         plan.append(
@@ -115,7 +116,7 @@ def apply_retention(db, today, programme_id=None):
         plan = retention_plan(db, today, programme_id)
         for item in plan:
             if item["due"] and item["entries"]:
-                delete_entries(db, _RETAINED_ENTRIES, {"programme": item["id"]})
+                delete_entries(db, RETAINED_ENTRIES, {"programme": item["id"]})
                 audit.record(
                     db,
                     "retention.applied",

@@ -23,6 +23,7 @@ from ..text import single_line
 KINDS = {
     "invitation": ("Meeting invitations and changes", False),
     "account": ("Sign-up and sign-in links", False),
+    "retention": ("Notice before your journal is deleted with its programme's", False),
     "reminder": ("Reminders before your set meetings", True),
     "nudge": ("An invitation to reflect after a meeting", True),
     "facilitator_briefing": ("Attendance and apologies before a set you facilitate", True),

@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import OPTIONAL_KINDS, due_messages, mark_deferred, mark_failed, mark_sent, reminders
+from . import (
+    OPTIONAL_KINDS,
+    due_messages,
+    mark_deferred,
+    mark_failed,
+    mark_sent,
+    reminders,
+    retention_notices,
+)
 from . import unsubscribe_token as make_unsubscribe_token
 from .message import build_message
 
@@ -338,6 +346,7 @@ def run(db, settings, loop=False, poll_seconds=5, stop=None, log=print):
             # Reminders and nudges fall due with the clock, not with a change: each pass
             # queues those due now (each once), then delivers them with the rest.
             reminders.queue_due(db, settings.base_url, datetime.now(UTC), settings.reminder_days)
+            retention_notices.queue_due(db, settings.base_url, datetime.now(UTC).date())
             try:
                 counts = deliver(db, settings, stop)
             except (MailConfigurationError, ServerUnavailable) as error:
