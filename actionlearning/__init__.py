@@ -73,6 +73,7 @@ def _register_blueprints(app):
     from .evaluation import views as evaluation_views
     from .feeds import views as feeds_views
     from .governance import views as governance_views
+    from .home import views as home_views
     from .journal import views as journal_views
     from .mail import views as mail_views
     from .programmes import pair_views
@@ -83,6 +84,7 @@ def _register_blueprints(app):
     # pair_views and month_views add their pages to their area's blueprint when imported.
     del pair_views, month_views
     for module in (
+        home_views,
         auth,
         programmes_views,
         scheduling_views,

@@ -514,7 +514,7 @@ def login():
             status = 429 if isinstance(error, SignInThrottled) else 200
             return render_template("auth/login.html", form=form, next=target), status
         begin_signed_in_session(row["id"])
-        return redirect(target or url_for("programmes.home"))
+        return redirect(target or url_for("home.index"))
     return render_template("auth/login.html", form=form, next=target)
 
 
@@ -568,7 +568,7 @@ def change_password():
             set_password(db, current_user.id, form.password.data)
             begin_signed_in_session(current_user.id)
             flash("Password changed. You have been signed out everywhere else.", "info")
-            return redirect(url_for("programmes.home"))
+            return redirect(url_for("home.index"))
     links = account_links_for(get_db(), current_user.id)
     events = audit.events_about(get_db(), current_user.id)
     return render_template("auth/password.html", form=form, links=links, events=events), status
@@ -589,5 +589,5 @@ def use_link(token):
             return render_template("auth/link_expired.html"), 404
         begin_signed_in_session(person_id)
         flash("Your password is set and you are signed in.", "info")
-        return redirect(url_for("programmes.home"))
+        return redirect(url_for("home.index"))
     return render_template("auth/set_password.html", form=form, link=link)

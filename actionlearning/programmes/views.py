@@ -1,6 +1,5 @@
-"""Pages: each role's home, and the organiser's set-up pages for programmes, organisations,
-people and the spreadsheet import. Pair and learning-set pages are in pair_views.py, on the
-same blueprint."""
+"""Pages: the organiser's set-up pages for programmes, organisations, people and the
+spreadsheet import. Pair and learning-set pages are in pair_views.py, on the same blueprint."""
 
 from datetime import date
 
@@ -15,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import (
     DateField,
     EmailField,
@@ -29,7 +28,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import auth, casestudies, evaluation, journal, scheduling
+from .. import auth, casestudies, scheduling
 from ..db import get_db
 from ..scheduling import dashboard
 from ..security import Form, render_error
@@ -103,33 +102,6 @@ class OrganisationForm(Form):
 
 class ImportForm(Form):
     file = FileField("CSV file", validators=[DataRequired()])
-
-
-# Home: what each role needs first
-
-
-@bp.get("/")
-@login_required
-def home():
-    db = get_db()
-    if current_user.is_organiser:
-        overview = programme_overview(db, current_user.id)
-        return render_template("programmes/organiser_home.html", programmes=overview)
-    if current_user.is_facilitator:
-        summaries = dashboard.facilitator_dashboard(db, current_user.id)
-        return render_template("programmes/facilitator_home.html", summaries=summaries)
-    schedule = dashboard.my_schedule(db, current_user.id)
-    reflect = journal.meetings_to_reflect_on(db, current_user.id)  # the journal's cycle prompt
-    ratings_due = evaluation.open_rounds_to_answer(db, current_user.id)
-    return render_template(
-        "programmes/home.html", reflect=reflect, ratings_due=ratings_due, **schedule
-    )
-
-
-@bp.get("/healthz")
-def healthz():
-    get_db().execute("SELECT 1").fetchone()
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def organiser_programme(programme_id):

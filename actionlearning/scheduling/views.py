@@ -406,7 +406,7 @@ def update_own_action_point(action_point_id):
         flash(str(error), "error")
     else:
         flash(OWNER_UPDATE_MESSAGES[status] if changed else "Nothing changed.", "info")
-    return redirect(url_for("programmes.home"))
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/learning-sets/<int:learning_set_id>/ground-rules", methods=["GET", "POST"])
@@ -422,7 +422,7 @@ def ground_rules(learning_set_id):
         meeting_id = request.form.get("meeting_id", type=int)
         if meeting_id:
             return _back(meeting_id)
-        return redirect(url_for("programmes.home"))
+        return redirect(url_for("home.index"))
     agreed = records.has_acknowledged(db, learning_set_id, current_user.id)
     return render_template("scheduling/ground_rules.html", learning_set=row, agreed=agreed)
 
