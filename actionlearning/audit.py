@@ -9,6 +9,7 @@ into ERASED.
 import json
 
 from .db import now, rows, write
+from .membership import people_organised_by, programmes_organised_by
 
 ERASED = 0  # the id left where an erased person's was: "a former participant"
 
@@ -68,13 +69,9 @@ _EVENTS = """SELECT e.id, e.at, e.kind, e.actor_id, e.subject_id, e.programme_id
 # The one statement of who may read which event: an organiser reads the events of the
 # programmes they organise, and the programme-less ones (an account deactivated, a journal
 # exported) about people in those programmes.
-ORGANISER_VISIBLE = """(
-    e.programme_id IN (SELECT programme_id FROM programme_members
-                       WHERE person_id = :me AND role = 'organiser')
-    OR (e.programme_id IS NULL AND e.subject_id IN (
-        SELECT m.person_id FROM programme_members m
-        WHERE m.programme_id IN (SELECT programme_id FROM programme_members
-                                 WHERE person_id = :me AND role = 'organiser'))))"""
+ORGANISER_VISIBLE = f"""(
+    e.programme_id IN ({programmes_organised_by()})
+    OR (e.programme_id IS NULL AND e.subject_id IN ({people_organised_by()})))"""
 
 
 def _filtered(db, where, params, person_id=None, kind=None, limit=500):

@@ -11,8 +11,9 @@ casestudies/export.py, the blueprint in casestudies/views.py.
 import difflib
 import json
 
-from ..db import now, write
-from ..journal import THEMES, consented_entries_for_pair
+from ..db import now, one, rows, write
+from ..journal import CASE_STUDY_SECTIONS, THEMES, consented_entries_for_pair
+from ..membership import learning_sets_facilitated_by, programmes_organised_by
 from ..text import (
     has_control_characters,
     has_line_controls,
@@ -21,13 +22,9 @@ from ..text import (
     single_line,
 )
 
-# The four questions every case study answers, in order, with exactly these headings.
-SECTIONS = {
-    "problem": "What was the problem?",
-    "what_we_did": "What did we do?",
-    "outcomes": "What were the outcomes?",
-    "learning": "What did we learn?",
-}
+# The four questions every case study answers, in order, with exactly these headings
+# (stated in the journal, whose entries say which of them they inform).
+SECTIONS = CASE_STUDY_SECTIONS
 MARKDOWN_FIELDS = ("summary", *SECTIONS)
 TEXT_FIELDS = ("title", *MARKDOWN_FIELDS)
 FIELD_LABELS = {
@@ -75,38 +72,39 @@ def render_section(source):
 # Queries
 
 
+# The one statement of who may do what to the case study of pair `p`: 'edit' for a member
+# of the pair, 'review' for an organiser of its programme, 'read' for the facilitator of
+# its learning set, NULL for everyone else (who sees nothing of it).
+ACCESS = f"""CASE
+    WHEN EXISTS (SELECT 1 FROM pair_members ap WHERE ap.pair_id = p.id AND ap.person_id = :me)
+        THEN 'edit'
+    WHEN p.programme_id IN ({programmes_organised_by()}) THEN 'review'
+    WHEN p.learning_set_id IN ({learning_sets_facilitated_by()}) THEN 'read'
+END"""
+
+
 def access(db, person_id, pair_id):
-    """'edit' for a pair member, 'review' for an organiser of the pair's programme,
-    'read' for the facilitator of the pair's learning set, None for everyone else."""
-    row = db.execute(
-        """SELECT
-             EXISTS (SELECT 1 FROM pair_members WHERE pair_id = p.id AND person_id = :me),
-             EXISTS (SELECT 1 FROM programme_members WHERE programme_id = p.programme_id
-                     AND person_id = :me AND role = 'organiser'),
-             EXISTS (SELECT 1 FROM learning_sets WHERE id = p.learning_set_id
-                     AND facilitator_id = :me)
-           FROM pairs p WHERE p.id = :pair""",
+    """'edit', 'review', 'read' or None: what this person may do to the pair's case study
+    (ACCESS)."""
+    row = one(
+        db,
+        f"SELECT {ACCESS} AS level FROM pairs p WHERE p.id = :pair",
         {"me": person_id, "pair": pair_id},
-    ).fetchone()
-    if row is None:
-        return None
-    member, organiser, facilitator = row
-    return "edit" if member else "review" if organiser else "read" if facilitator else None
+    )
+    return row["level"] if row else None
 
 
 def pair_details(db, pair_id):
     """The pair with its programme, set and members (name, organisation), or None."""
-    rows = list(
-        db.query(
-            """SELECT p.*, g.name AS programme_name, g.time_zone, s.name AS learning_set_name
-               FROM pairs p JOIN programmes g ON g.id = p.programme_id
-               LEFT JOIN learning_sets s ON s.id = p.learning_set_id WHERE p.id = ?""",
-            [pair_id],
-        )
+    pair = one(
+        db,
+        """SELECT p.*, g.name AS programme_name, g.time_zone, s.name AS learning_set_name
+           FROM pairs p JOIN programmes g ON g.id = p.programme_id
+           LEFT JOIN learning_sets s ON s.id = p.learning_set_id WHERE p.id = ?""",
+        [pair_id],
     )
-    if not rows:
+    if pair is None:
         return None
-    pair = rows[0]
     pair["members"] = members_of_pairs(db, [pair_id]).get(pair_id, [])
     pair["label"] = pair_label(pair)
     return pair
@@ -124,7 +122,8 @@ def members_of_pairs(db, pair_ids):
         return {}
     marks = ", ".join("?" for _ in pair_ids)
     members = {}
-    for row in db.query(
+    for row in rows(
+        db,
         f"""SELECT pm.pair_id, p.id, p.name, o.name AS organisation, o.kind AS organisation_kind
             FROM pair_members pm JOIN people p ON p.id = pm.person_id
             LEFT JOIN organisations o ON o.id = p.organisation_id
@@ -150,8 +149,8 @@ FROM case_studies c """
 
 def case_study(db, pair_id):
     """The pair's case study with its key outcomes and themes as lists, or None."""
-    rows = list(db.query(_CASE_STUDY_ROWS + "WHERE c.pair_id = ?", [pair_id]))
-    return _case_study(rows[0]) if rows else None
+    row = one(db, _CASE_STUDY_ROWS + "WHERE c.pair_id = ?", [pair_id])
+    return _case_study(row) if row else None
 
 
 def blank_case_study(pair):
@@ -192,16 +191,13 @@ def history(db, case_study_id):
 def case_studies_for(db, person_id, programme_id=None, status=None):
     """The pairs whose case study this person may see, with its status ('' before the first
     save); organisers may filter by programme and status."""
-    sql = """SELECT p.id AS pair_id, p.borough, p.priority_area, p.name, p.programme_id,
+    sql = f"""SELECT p.id AS pair_id, p.borough, p.priority_area, p.name, p.programme_id,
                 g.name AS programme_name, c.title, c.status, c.revision, c.updated_at,
                 s.name AS learning_set_name
              FROM pairs p JOIN programmes g ON g.id = p.programme_id
              LEFT JOIN case_studies c ON c.pair_id = p.id
              LEFT JOIN learning_sets s ON s.id = p.learning_set_id
-             WHERE (EXISTS (SELECT 1 FROM pair_members WHERE pair_id = p.id AND person_id = :me)
-                OR EXISTS (SELECT 1 FROM programme_members WHERE programme_id = p.programme_id
-                           AND person_id = :me AND role = 'organiser')
-                OR s.facilitator_id = :me)"""
+             WHERE ({ACCESS}) IS NOT NULL"""
     params = {"me": person_id}
     if programme_id is not None:
         sql += " AND p.programme_id = :programme"
@@ -210,20 +206,7 @@ def case_studies_for(db, person_id, programme_id=None, status=None):
         sql += " AND coalesce(c.status, '') = :status"
         params["status"] = status
     sql += " ORDER BY g.starts_on DESC, p.borough, p.priority_area"
-    return [{**row, "label": pair_label(row)} for row in db.query(sql, params)]
-
-
-def organised_programmes(db, person_id):
-    """The programmes this person organises, newest first."""
-    return list(
-        db.query(
-            """SELECT g.id, g.name FROM programmes g
-               JOIN programme_members m ON m.programme_id = g.id
-               WHERE m.person_id = ? AND m.role = 'organiser'
-               ORDER BY g.starts_on DESC, g.name""",
-            [person_id],
-        )
-    )
+    return [{**row, "label": pair_label(row)} for row in rows(db, sql, params)]
 
 
 def case_study_page(db, pair_id):

@@ -22,6 +22,7 @@ from .. import audit, evaluation
 from .. import casestudies as cs
 from ..db import get_db
 from ..fields import LongTextField
+from ..programmes import organised_programmes
 from ..security import Form
 from . import documents, export, workflow
 
@@ -99,7 +100,7 @@ def _insert_request():
 def index():
     db = get_db()
     rows = cs.case_studies_for(db, current_user.id)
-    organised = cs.organised_programmes(db, current_user.id)
+    organised = organised_programmes(db, current_user.id)
     return render_template("casestudies/index.html", rows=rows, organised=organised)
 
 
@@ -190,7 +191,7 @@ def download_case_study(pair_id, fmt):
 
 def _export_filters(db):
     """(programme, status) from the query string, for an organiser of that programme."""
-    organised = cs.organised_programmes(db, current_user.id)
+    organised = organised_programmes(db, current_user.id)
     if not organised:
         abort(403)
     programme_id = request.args.get("programme", organised[0]["id"], type=int)

@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from ..db import now, one, rows, write
+from ..membership import learning_sets_facilitated_by
 from ..text import has_control_characters
 
 # (key, short label, the statement a participant rates from 1 "strongly disagree" to 5
@@ -454,28 +455,17 @@ def _check_response(ratings, comments, for_case_study):
         raise EvaluationError("Unknown factor: " + ", ".join(sorted(unknown)) + ".")
 
 
-# Who sees the aggregates: the programme's organisers, and each set's facilitator for that
-# set. Respondents see only their own answers.
-
-
-def programme_for_organiser(db, person_id, programme_id):
-    """The programme when this person organises it, else None."""
-    return one(
-        db,
-        """SELECT g.* FROM programmes g JOIN programme_members pm
-           ON pm.programme_id = g.id AND pm.person_id = :me AND pm.role = 'organiser'
-           WHERE g.id = :p""",
-        {"me": person_id, "p": programme_id},
-    )
+# Who sees the aggregates: the programme's organisers (programmes.organised_programme), and
+# each set's facilitator for that set. Respondents see only their own answers.
 
 
 def sets_for_facilitator(db, person_id):
     """The learning sets this person facilitates, with their programme, by name."""
     return rows(
         db,
-        """SELECT s.id, s.name, s.programme_id, g.name AS programme_name
+        f"""SELECT s.id, s.name, s.programme_id, g.name AS programme_name
            FROM learning_sets s JOIN programmes g ON g.id = s.programme_id
-           WHERE s.facilitator_id = :me ORDER BY g.name, s.name""",
+           WHERE s.id IN ({learning_sets_facilitated_by()}) ORDER BY g.name, s.name""",
         {"me": person_id},
     )
 

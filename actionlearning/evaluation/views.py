@@ -10,6 +10,7 @@ from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAre
 from wtforms.validators import InputRequired, Length
 
 from ..db import get_db
+from ..programmes import organised_programme
 from ..security import Form
 from . import (
     COMMENT_MAX,
@@ -25,7 +26,6 @@ from . import (
     facilitated_set_aggregates,
     open_round,
     own_response,
-    programme_for_organiser,
     round_for_rater,
     rounds_for_person,
     rounds_for_programme,
@@ -123,7 +123,7 @@ def _response_values(form):
 
 
 def _organised(programme_id):
-    row = programme_for_organiser(get_db(), current_user.id, programme_id)
+    row = organised_programme(get_db(), current_user.id, programme_id)
     if row is None:
         abort(404)
     return row

@@ -19,7 +19,8 @@ from icalendar import Calendar, Event, vCalAddress, vDuration
 
 from .. import audit
 from ..db import now, one, rows, write
-from ..scheduling import MEETING_KINDS, VISIBLE_MEETINGS
+from ..programmes import organised_programmes
+from ..scheduling import MANAGED_LEARNING_SETS, MEETING_KINDS, VISIBLE_MEETINGS
 from ..text import CONTROL_CHARACTERS
 from .timezones import vtimezone
 
@@ -177,28 +178,19 @@ def feed_urls(base_url, token):
 def publishable_learning_sets(db, person_id):
     """Sets whose feed this person may hand out and reset: theirs, or any in a programme
     they organise."""
-    return list(
-        db.query(
-            """SELECT s.id, s.name, g.name AS programme_name FROM learning_sets s
+    return rows(
+        db,
+        f"""SELECT s.id, s.name, g.name AS programme_name FROM learning_sets s
            JOIN programmes g ON g.id = s.programme_id
-           WHERE s.facilitator_id = :me OR s.programme_id IN (SELECT programme_id
-             FROM programme_members WHERE person_id = :me AND role = 'organiser')
+           WHERE s.id IN ({MANAGED_LEARNING_SETS})
            ORDER BY g.starts_on DESC, s.name""",
-            {"me": person_id},
-        )
+        {"me": person_id},
     )
 
 
 def publishable_programmes(db, person_id):
     """Programmes whose seminar feed this person may hand out and reset: those they organise."""
-    return list(
-        db.query(
-            """SELECT g.id, g.name FROM programmes g JOIN programme_members pm
-           ON pm.programme_id = g.id AND pm.person_id = ? AND pm.role = 'organiser'
-           ORDER BY g.starts_on DESC, g.name""",
-            [person_id],
-        )
-    )
+    return organised_programmes(db, person_id)
 
 
 def may_publish(db, person_id, scope, subject_id):

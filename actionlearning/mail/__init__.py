@@ -15,6 +15,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from ..db import now, one, rows, write
+from ..membership import people_organised_by, programmes_organised_by
 from ..text import single_line
 
 # Every kind of mail, with the words the preferences page uses. Optional kinds can be turned
@@ -63,17 +64,13 @@ def preferences(db, person_id):
 # What an organiser sees of the outbox: messages for their programmes, and account mail to
 # people in them. Never bodies (a sign-in link is a password), and not the notices of
 # responses, whose subjects would tell who answers whose journal.
-ORGANISER_OUTBOX = """
+ORGANISER_OUTBOX = f"""
 SELECT o.id, o.to_name, o.to_addr, o.kind, o.subject, o.status, o.attempts, o.last_error,
        o.queued_at, o.next_attempt_at, o.sent_at, o.person_id, g.name AS programme
 FROM outbox o LEFT JOIN programmes g ON g.id = o.programme_id
 WHERE o.kind != 'notification_response'
-  AND (o.programme_id IN (SELECT programme_id FROM programme_members
-                          WHERE person_id = :me AND role = 'organiser')
-       OR (o.programme_id IS NULL AND o.person_id IN (
-             SELECT m.person_id FROM programme_members m
-             JOIN programme_members mine ON mine.programme_id = m.programme_id
-             WHERE mine.person_id = :me AND mine.role = 'organiser')))
+  AND (o.programme_id IN ({programmes_organised_by()})
+       OR (o.programme_id IS NULL AND o.person_id IN ({people_organised_by()})))
   AND (:status IS NULL OR o.status = :status)
 ORDER BY o.id DESC LIMIT :limit"""
 

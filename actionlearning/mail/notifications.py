@@ -9,6 +9,7 @@ one visibility rule decides again. Each is an optional kind its recipient can tu
 from markupsafe import escape
 
 from ..db import one, rows
+from ..membership import organisers_of
 from . import queue_message
 
 CASE_STUDY_EVENTS = {
@@ -53,15 +54,8 @@ def queue_case_study_notices(db, *, pair_id, event, actor_id, base_url):
         [pair_id],
     )
     if event == "submitted":
-        recipients = [
-            row["person_id"]
-            for row in rows(
-                db,
-                """SELECT person_id FROM programme_members
-                   WHERE programme_id = ? AND role = 'organiser'""",
-                [pair["programme_id"]],
-            )
-        ]
+        organisers = rows(db, organisers_of(":programme"), {"programme": pair["programme_id"]})
+        recipients = [row["person_id"] for row in organisers]
     else:
         recipients = [row["person_id"] for row in members]
     actor = one(db, "SELECT name FROM people WHERE id = ?", [actor_id])["name"]

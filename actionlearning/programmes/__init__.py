@@ -7,9 +7,10 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import audit, auth
-from ..db import now, one, write
+from ..db import now, one, rows, write
 from ..errors import FieldError
 from ..mail.account import queue_account_link
+from ..membership import people_organised_by, programmes_organised_by
 from ..text import has_control_characters, has_line_controls
 
 ORGANISATION_KINDS = {
@@ -36,17 +37,36 @@ class SimilarOrganisations(ProgrammeError):
 
 
 def programme(db, programme_id):
-    rows = list(db.query("SELECT * FROM programmes WHERE id = ?", [programme_id]))
-    return rows[0] if rows else None
+    return one(db, "SELECT * FROM programmes WHERE id = ?", [programme_id])
 
 
 def role_in_programme(db, person_id, programme_id):
     """'participant', 'facilitator', 'organiser' or None for someone outside it."""
-    row = db.execute(
+    row = one(
+        db,
         "SELECT role FROM programme_members WHERE programme_id = ? AND person_id = ?",
         [programme_id, person_id],
-    ).fetchone()
-    return row[0] if row else None
+    )
+    return row["role"] if row else None
+
+
+def organised_programme(db, person_id, programme_id):
+    """The programme when this person organises it, else None (missing or not theirs)."""
+    return one(
+        db,
+        f"SELECT * FROM programmes WHERE id = :programme AND id IN ({programmes_organised_by()})",
+        {"me": person_id, "programme": programme_id},
+    )
+
+
+def organised_programmes(db, person_id):
+    """The programmes this person organises (id, name), newest first."""
+    return rows(
+        db,
+        f"""SELECT id, name FROM programmes WHERE id IN ({programmes_organised_by()})
+           ORDER BY starts_on DESC, name""",
+        {"me": person_id},
+    )
 
 
 def organisation(db, organisation_id):
@@ -55,7 +75,7 @@ def organisation(db, organisation_id):
 
 
 def organisations(db):
-    return list(db.query("SELECT * FROM organisations ORDER BY name"))
+    return rows(db, "SELECT * FROM organisations ORDER BY name")
 
 
 def organisation_key(name):
@@ -82,11 +102,8 @@ def similar_organisations(db, name, cutoff=0.8):
 # The one place that says whom an organiser sees on the people page and may act on there:
 # people in a programme they organise, and accounts in no programme at all (made with
 # `flask create-user`, say), which need placing. Other programmes' people stay hidden.
-PEOPLE_FOR_ORGANISER = """SELECT p.* FROM people p
-    WHERE (EXISTS (SELECT 1 FROM programme_members m JOIN programme_members o
-                   ON o.programme_id = m.programme_id AND o.person_id = :organiser
-                   AND o.role = 'organiser'
-                   WHERE m.person_id = p.id)
+PEOPLE_FOR_ORGANISER = f"""SELECT p.* FROM people p
+    WHERE (p.id IN ({people_organised_by()})
            OR NOT EXISTS (SELECT 1 FROM programme_members m WHERE m.person_id = p.id))"""
 
 
@@ -104,7 +121,7 @@ def people_listing(db, organiser_id, search="", programme_id=None, role="", sign
     """The people an organiser may see, with organisation and programmes, by name; narrowed
     by words in the name, e-mail, organisation or job title, a programme, a role and
     whether they have signed up (a SIGN_UP_STATES key)."""
-    conditions, params = [], {"organiser": organiser_id}
+    conditions, params = [], {"me": organiser_id}
     if (search or "").strip():
         conditions.append(
             """(p.name LIKE :words ESCAPE '\\' OR p.email LIKE :words ESCAPE '\\'
@@ -124,31 +141,29 @@ def people_listing(db, organiser_id, search="", programme_id=None, role="", sign
         conditions.append("(p.password_hash IS NOT NULL) = :signed_up")
         params["signed_up"] = int(sign_up == "signed-up")
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
-    return list(
-        db.query(
-            f"""SELECT p.id, p.name, p.email, p.role, p.is_active, p.job_title,
-                  o.name AS organisation,
-                  (SELECT group_concat(g.name, '; ') FROM programme_members m
-                   JOIN programmes g ON g.id = m.programme_id WHERE m.person_id = p.id)
-                  AS programmes,
-                  p.password_hash IS NOT NULL AS has_password
+    return rows(
+        db,
+        f"""SELECT p.id, p.name, p.email, p.role, p.is_active, p.job_title,
+              o.name AS organisation,
+              (SELECT group_concat(g.name, '; ') FROM programme_members m
+               JOIN programmes g ON g.id = m.programme_id WHERE m.person_id = p.id)
+              AS programmes,
+              p.password_hash IS NOT NULL AS has_password
            FROM ({PEOPLE_FOR_ORGANISER}) p LEFT JOIN organisations o ON o.id = p.organisation_id
            {where}
            ORDER BY p.name""",
-            params,
-        )
+        params,
     )
 
 
 def person_memberships(db, person_id):
     """The programmes a person is in, with their role in each, by programme name."""
-    return list(
-        db.query(
-            """SELECT g.id, g.name, m.role FROM programme_members m
-               JOIN programmes g ON g.id = m.programme_id WHERE m.person_id = ?
-               ORDER BY g.name""",
-            [person_id],
-        )
+    return rows(
+        db,
+        """SELECT g.id, g.name, m.role FROM programme_members m
+           JOIN programmes g ON g.id = m.programme_id WHERE m.person_id = ?
+           ORDER BY g.name""",
+        [person_id],
     )
 
 
@@ -159,13 +174,11 @@ OPERATOR = "operator"
 
 def person_for_organiser(db, organiser_id, person_id):
     """The person's row when the organiser may see and act on them, else None."""
-    rows = list(
-        db.query(
-            PEOPLE_FOR_ORGANISER + " AND p.id = :person",
-            {"organiser": organiser_id, "person": person_id},
-        )
+    return one(
+        db,
+        PEOPLE_FOR_ORGANISER + " AND p.id = :person",
+        {"me": organiser_id, "person": person_id},
     )
-    return rows[0] if rows else None
 
 
 def may_issue_sign_in_link(db, organiser_id, person_id):
@@ -177,22 +190,24 @@ def may_issue_sign_in_link(db, organiser_id, person_id):
     """
     if organiser_id == person_id:
         return False
-    row = db.execute(
-        """SELECT p.role,
-             (SELECT count(*) FROM programme_members WHERE person_id = p.id),
-             (SELECT count(*) FROM programme_members WHERE person_id = p.id
-                AND role = 'organiser'),
+    row = one(
+        db,
+        f"""SELECT p.role,
+             (SELECT count(*) FROM programme_members WHERE person_id = p.id) AS programmes_in,
+             EXISTS ({programmes_organised_by("p.id")}) AS organises_any,
              (SELECT count(*) FROM programme_members m WHERE m.person_id = p.id
-                AND NOT EXISTS (SELECT 1 FROM programme_members o
-                                WHERE o.programme_id = m.programme_id
-                                  AND o.person_id = ? AND o.role = 'organiser'))
-           FROM people p WHERE p.id = ?""",
-        [organiser_id, person_id],
-    ).fetchone()
+                AND m.programme_id NOT IN ({programmes_organised_by()})) AS outside_mine
+           FROM people p WHERE p.id = :person""",
+        {"me": organiser_id, "person": person_id},
+    )
     if row is None:
         return False
-    role, programmes_in, organiser_of, outside_mine = row
-    return role != "organiser" and programmes_in > 0 and not organiser_of and not outside_mine
+    return (
+        row["role"] != "organiser"
+        and row["programmes_in"] > 0
+        and not row["organises_any"]
+        and not row["outside_mine"]
+    )
 
 
 def may_change_account(db, organiser_id, person):
@@ -204,14 +219,13 @@ def may_change_account(db, organiser_id, person):
     """
     if person["role"] != "organiser":
         return True
-    return bool(
-        db.execute(
-            """SELECT 1 FROM programme_members m JOIN programme_members o
-               ON o.programme_id = m.programme_id AND o.person_id = ? AND o.role = 'organiser'
-               WHERE m.person_id = ? AND m.role = 'organiser' LIMIT 1""",
-            [organiser_id, person["id"]],
-        ).fetchone()
+    together = one(
+        db,
+        f"""SELECT 1 FROM ({programmes_organised_by(":person")})
+           WHERE programme_id IN ({programmes_organised_by()}) LIMIT 1""",
+        {"me": organiser_id, "person": person["id"]},
     )
+    return together is not None
 
 
 # Actions
@@ -425,39 +439,36 @@ def programme_people(db, programme_id, roles=None):
     if roles:
         sql += f" WHERE m.role IN ({', '.join('?' for _ in roles)})"
         params += list(roles)
-    return list(db.query(sql + " ORDER BY p.name", params))
+    return rows(db, sql + " ORDER BY p.name", params)
 
 
 def invited_not_signed_up(db, programme_id):
     """People in a programme who were invited but have not chosen a password yet, by name."""
-    return list(
-        db.query(
-            """SELECT p.id, p.name, p.email, m.role AS programme_role, o.name AS organisation
-               FROM people p JOIN programme_members m ON m.person_id = p.id
-               AND m.programme_id = ?
-               LEFT JOIN organisations o ON o.id = p.organisation_id
-               WHERE p.password_hash IS NULL AND p.is_active ORDER BY p.name""",
-            [programme_id],
-        )
+    return rows(
+        db,
+        """SELECT p.id, p.name, p.email, m.role AS programme_role, o.name AS organisation
+           FROM people p JOIN programme_members m ON m.person_id = p.id
+           AND m.programme_id = ?
+           LEFT JOIN organisations o ON o.id = p.organisation_id
+           WHERE p.password_hash IS NULL AND p.is_active ORDER BY p.name""",
+        [programme_id],
     )
 
 
 def programme_overview(db, person_id):
     """The programmes this person organises, with counts for the organiser's home page."""
-    return list(
-        db.query(
-            """SELECT g.*,
-              (SELECT count(*) FROM programme_members m WHERE m.programme_id = g.id
-               AND m.role = 'participant') AS participants,
-              (SELECT count(*) FROM programme_members m WHERE m.programme_id = g.id
-               AND m.role = 'facilitator') AS facilitators,
-              (SELECT count(*) FROM pairs p WHERE p.programme_id = g.id) AS pairs,
-              (SELECT count(*) FROM learning_sets s WHERE s.programme_id = g.id) AS learning_sets,
-              (SELECT count(*) FROM meetings t WHERE t.programme_id = g.id
-               AND t.status = 'scheduled' AND t.starts_at > :now) AS upcoming_meetings
-            FROM programmes g JOIN programme_members me ON me.programme_id = g.id
-            WHERE me.person_id = :me AND me.role = 'organiser'
-            ORDER BY g.starts_on DESC, g.name""",
-            {"me": person_id, "now": now()},
-        )
+    return rows(
+        db,
+        f"""SELECT g.*,
+          (SELECT count(*) FROM programme_members m WHERE m.programme_id = g.id
+           AND m.role = 'participant') AS participants,
+          (SELECT count(*) FROM programme_members m WHERE m.programme_id = g.id
+           AND m.role = 'facilitator') AS facilitators,
+          (SELECT count(*) FROM pairs p WHERE p.programme_id = g.id) AS pairs,
+          (SELECT count(*) FROM learning_sets s WHERE s.programme_id = g.id) AS learning_sets,
+          (SELECT count(*) FROM meetings t WHERE t.programme_id = g.id
+           AND t.status = 'scheduled' AND t.starts_at > :now) AS upcoming_meetings
+        FROM programmes g WHERE g.id IN ({programmes_organised_by()})
+        ORDER BY g.starts_on DESC, g.name""",
+        {"me": person_id, "now": now()},
     )

@@ -23,6 +23,7 @@ from . import (
     add_member,
     create_organisation,
     organisation_by_name,
+    organised_programme,
     person_for_organiser,
     programme,
     role_in_programme,
@@ -202,7 +203,7 @@ class _Checker:
         if (
             programme_id is not None
             and self.by != OPERATOR
-            and role_in_programme(self.db, self.by, programme_id) != "organiser"
+            and organised_programme(self.db, self.by, programme_id) is None
         ):
             self.fail(number, f"you do not organise programme {programme_id}.")
             return None

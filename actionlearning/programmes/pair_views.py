@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 from .. import auth
 from ..db import get_db
 from ..security import Form
-from . import ProgrammeError, programme_people, role_in_programme
+from . import ProgrammeError, organised_programme, programme_people
 from .pairs import (
     DEFAULT_GROUND_RULES,
     PARTNERING_MODELS,
@@ -75,7 +75,7 @@ def pair_list(programme_id):
 def edit_pair(pair_id):
     db = get_db()
     row = pair(db, pair_id)
-    if row is None or role_in_programme(db, current_user.id, row["programme_id"]) != "organiser":
+    if row is None or organised_programme(db, current_user.id, row["programme_id"]) is None:
         abort(404)  # the same answer for "missing" and "another programme's pair"
     form = _pair_form(db, row["programme_id"], row)
     if form.validate_on_submit():

@@ -47,12 +47,12 @@ from . import (
     may_issue_sign_in_link,
     organisation,
     organisations,
+    organised_programme,
     people_listing,
     person_for_organiser,
     person_memberships,
     programme,
     programme_overview,
-    role_in_programme,
     update_programme,
 )
 
@@ -110,7 +110,7 @@ def organiser_programme(programme_id):
     row = programme(db, programme_id)
     if row is None:
         abort(404)
-    if role_in_programme(db, current_user.id, programme_id) != "organiser":
+    if organised_programme(db, current_user.id, programme_id) is None:
         abort(403)
     return row
 

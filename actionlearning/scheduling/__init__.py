@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from .. import programmes
 from ..dates import day_text, long_day_text
-from ..db import now, write
+from ..db import now, one, rows, write
 from ..errors import FieldError
+from ..membership import learning_sets_facilitated_by, learning_sets_of, programmes_organised_by
 from ..text import has_control_characters, has_line_controls, rendered
 
 MEETING_KINDS = {"set_meeting": "Set meeting", "seminar": "Seminar", "conference": "Conference"}
@@ -34,7 +35,7 @@ class SchedulingError(FieldError):
 # Meetings a person may see: their sets' meetings (as member of a pair in the set or as its
 # facilitator) and every seminar and conference of their programmes. Organisers of a
 # programme see all its meetings.
-VISIBLE_MEETINGS = """
+VISIBLE_MEETINGS = f"""
 SELECT m.* FROM meetings m
 WHERE m.id IN (
   -- the seminars and conference of every programme the person is in
@@ -43,15 +44,12 @@ WHERE m.id IN (
   WHERE pm.person_id = :me
   UNION ALL
   -- every set meeting of the programmes they organise
-  SELECT s.id FROM programme_members pm JOIN meetings s
-    ON s.programme_id = pm.programme_id AND s.kind = 'set_meeting'
-  WHERE pm.person_id = :me AND pm.role = 'organiser'
+  SELECT s.id FROM meetings s
+  WHERE s.programme_id IN ({programmes_organised_by()}) AND s.kind = 'set_meeting'
   UNION ALL
   -- the meetings of the sets they facilitate or belong to through their pair
   SELECT s.id FROM meetings s
-  WHERE s.learning_set_id IN (SELECT id FROM learning_sets WHERE facilitator_id = :me
-                              UNION SELECT p.learning_set_id FROM pairs p
-                              JOIN pair_members pm ON pm.pair_id = p.id WHERE pm.person_id = :me)
+  WHERE s.learning_set_id IN ({learning_sets_of()})
     AND +s.programme_id IN (SELECT programme_id FROM programme_members WHERE person_id = :me))
 """
 # Written as three index lookups rather than a filter over every meeting of the person's
@@ -61,15 +59,13 @@ WHERE m.id IN (
 
 def meeting(db, meeting_id):
     """One meeting with its programme's time zone and set name, or None."""
-    rows = list(
-        db.query(
-            """SELECT m.*, g.time_zone, g.name AS programme_name, s.name AS learning_set_name
+    return one(
+        db,
+        """SELECT m.*, g.time_zone, g.name AS programme_name, s.name AS learning_set_name
            FROM meetings m JOIN programmes g ON g.id = m.programme_id
            LEFT JOIN learning_sets s ON s.id = m.learning_set_id WHERE m.id = ?""",
-            [meeting_id],
-        )
+        [meeting_id],
     )
-    return rows[0] if rows else None
 
 
 def meetings_for_person(db, person_id, starts_after=None, ends_before=None):
@@ -82,20 +78,17 @@ def meetings_for_person(db, person_id, starts_after=None, ends_before=None):
     if ends_before:
         sql += " AND m.starts_at < :before"
         params["before"] = ends_before
-    return list(db.query(sql + " ORDER BY m.starts_at", params))
+    return rows(db, sql + " ORDER BY m.starts_at", params)
 
 
 def meeting_visible_to(db, person_id, meeting_id):
     """The meeting if this person may see it, else None."""
-    rows = list(db.query(VISIBLE_MEETINGS + " AND m.id = :id", {"me": person_id, "id": meeting_id}))
-    return rows[0] if rows else None
+    return one(db, VISIBLE_MEETINGS + " AND m.id = :id", {"me": person_id, "id": meeting_id})
 
 
 def meetings_for_set(db, learning_set_id):
-    return list(
-        db.query(
-            "SELECT * FROM meetings WHERE learning_set_id = ? ORDER BY starts_at", [learning_set_id]
-        )
+    return rows(
+        db, "SELECT * FROM meetings WHERE learning_set_id = ? ORDER BY starts_at", [learning_set_id]
     )
 
 
@@ -105,19 +98,18 @@ def meetings_for_programme(db, programme_id, kinds=None):
     if kinds:
         sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
         params += list(kinds)
-    return list(db.query(sql + " ORDER BY starts_at", params))
+    return rows(db, sql + " ORDER BY starts_at", params)
 
 
 def set_member_ids(db, learning_set_id):
     """The participants in a learning set: the members of its pairs."""
-    return [
-        r["person_id"]
-        for r in db.query(
-            """SELECT DISTINCT pm.person_id FROM pair_members pm JOIN pairs p ON p.id = pm.pair_id
+    found = rows(
+        db,
+        """SELECT DISTINCT pm.person_id FROM pair_members pm JOIN pairs p ON p.id = pm.pair_id
            WHERE p.learning_set_id = ? ORDER BY pm.person_id""",
-            [learning_set_id],
-        )
-    ]
+        [learning_set_id],
+    )
+    return [r["person_id"] for r in found]
 
 
 # Times
@@ -313,31 +305,29 @@ def reinstate_meeting(db, meeting_id):
 # Who may change a meeting
 
 
-def can_manage_meeting(db, person_id, row):
-    """Organisers of the programme manage every meeting; a facilitator manages their set's."""
-    if programmes.role_in_programme(db, person_id, row["programme_id"]) == "organiser":
-        return True
-    if row["kind"] != "set_meeting" or not row["learning_set_id"]:
-        return False
-    return (
-        db.execute(
-            "SELECT 1 FROM learning_sets WHERE id = ? AND facilitator_id = ?",
-            [row["learning_set_id"], person_id],
-        ).fetchone()
-        is not None
-    )
+# Who manages a set's meetings: its facilitator, or an organiser of its programme.
+MANAGED_LEARNING_SETS = f"""SELECT ms.id FROM learning_sets ms
+WHERE ms.id IN ({learning_sets_facilitated_by()})
+   OR ms.programme_id IN ({programmes_organised_by()})"""
 
 
 def can_manage_learning_set(db, person_id, learning_set_id):
     """The set's facilitator or an organiser of its programme."""
-    row = db.execute(
-        "SELECT programme_id, facilitator_id FROM learning_sets WHERE id = ?", [learning_set_id]
-    ).fetchone()
-    if row is None:
-        return False
-    return row[1] == person_id or (
-        programmes.role_in_programme(db, person_id, row[0]) == "organiser"
+    managed = one(
+        db,
+        f"SELECT 1 FROM ({MANAGED_LEARNING_SETS}) WHERE id = :set",
+        {"me": person_id, "set": learning_set_id},
     )
+    return managed is not None
+
+
+def can_manage_meeting(db, person_id, row):
+    """Organisers of the programme manage every meeting; a facilitator manages their set's."""
+    if programmes.organised_programme(db, person_id, row["programme_id"]):
+        return True
+    if row["kind"] != "set_meeting" or not row["learning_set_id"]:
+        return False
+    return can_manage_learning_set(db, person_id, row["learning_set_id"])
 
 
 # Who a meeting concerns: everyone expected there, invited to it and told when it changes. A

@@ -4,7 +4,8 @@ The facilitator dashboard reads meetings, attendance, presenter slots and action
 only; it never touches journal tables.
 """
 
-from ..db import now
+from ..db import now, one, rows
+from ..membership import learning_sets_facilitated_by, learning_sets_of_member
 from . import meetings_for_person
 from .records import (
     action_points_closed_by_owner,
@@ -18,30 +19,24 @@ UPCOMING_LIMIT = 10
 def upcoming_meetings_for(db, person_id, at=None, limit=UPCOMING_LIMIT):
     """The next meetings this person may see (cancelled ones too, marked), with their own
     attendance status and whether they are expected there (so may send apologies)."""
-    rows = meetings_for_person(db, person_id, starts_after=at or now())[:limit]
+    upcoming = meetings_for_person(db, person_id, starts_after=at or now())[:limit]
     marks = {
         r["meeting_id"]: r["status"]
-        for r in db.query(
-            "SELECT meeting_id, status FROM attendance WHERE person_id = ?", [person_id]
+        for r in rows(
+            db, "SELECT meeting_id, status FROM attendance WHERE person_id = ?", [person_id]
         )
     }
     members = _member_sets(db, person_id)
     result = []
-    for row in rows:
+    for row in upcoming:
         expected = row["kind"] != "set_meeting" or row["learning_set_id"] in members
         result.append({**row, "my_status": marks.get(row["id"], ""), "expected": expected})
     return result
 
 
 def _member_sets(db, person_id):
-    return {
-        r[0]
-        for r in db.execute(
-            """SELECT DISTINCT p.learning_set_id FROM pairs p
-            JOIN pair_members pm ON pm.pair_id = p.id WHERE pm.person_id = ?""",
-            [person_id],
-        )
-    }
+    found = rows(db, learning_sets_of_member(), {"me": person_id})
+    return {r["learning_set_id"] for r in found}
 
 
 def my_schedule(db, person_id, at=None):
@@ -58,10 +53,10 @@ def facilitator_dashboard(db, facilitator_id, at=None):
     """For each set this person facilitates: members' attendance rate and presenter turns,
     overdue action points and the next meeting."""
     at = at or now()
-    sets = list(
-        db.query(
-            "SELECT * FROM learning_sets WHERE facilitator_id = ? ORDER BY name", [facilitator_id]
-        )
+    sets = rows(
+        db,
+        f"SELECT * FROM learning_sets WHERE id IN ({learning_sets_facilitated_by()}) ORDER BY name",
+        {"me": facilitator_id},
     )
     return [_set_summary(db, s, at) for s in sets]
 
@@ -74,20 +69,19 @@ def _set_summary(db, learning_set, at):
         [set_id, at],
     ).fetchone()[0]
     members = _member_summaries(db, set_id, at, held)
-    next_meeting = list(
-        db.query(
-            """SELECT m.*, g.time_zone FROM meetings m JOIN programmes g ON g.id = m.programme_id
-            WHERE m.learning_set_id = ? AND m.status = 'scheduled' AND m.starts_at > ?
-            ORDER BY m.starts_at LIMIT 1""",
-            [set_id, at],
-        )
+    next_meeting = one(
+        db,
+        """SELECT m.*, g.time_zone FROM meetings m JOIN programmes g ON g.id = m.programme_id
+        WHERE m.learning_set_id = ? AND m.status = 'scheduled' AND m.starts_at > ?
+        ORDER BY m.starts_at LIMIT 1""",
+        [set_id, at],
     )
     return {
         "learning_set": learning_set,
         "meetings_held": held,
         "members": members,
         "overdue": overdue_action_points(db, set_id, at),
-        "next_meeting": next_meeting[0] if next_meeting else None,
+        "next_meeting": next_meeting,
     }
 
 
@@ -96,35 +90,28 @@ HELD = "m.learning_set_id = :set AND m.status = 'scheduled' AND m.starts_at <= :
 
 def _member_summaries(db, set_id, at, held):
     """Attendance and presenter turns of every member of a set, by name, in one query."""
-    rows = db.execute(
-        f"""SELECT p.id, p.name,
+    found = rows(
+        db,
+        f"""SELECT p.id AS person_id, p.name,
           (SELECT count(*) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
-           WHERE a.person_id = p.id AND {HELD} AND a.status = 'attended'),
+           WHERE a.person_id = p.id AND {HELD} AND a.status = 'attended') AS attended,
           (SELECT count(*) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
-           WHERE a.person_id = p.id AND {HELD} AND a.status = 'apologies'),
+           WHERE a.person_id = p.id AND {HELD} AND a.status = 'apologies') AS apologies,
           (SELECT count(*) FROM presenter_slots s JOIN meetings m ON m.id = s.meeting_id
-           WHERE s.person_id = p.id AND {HELD}),
+           WHERE s.person_id = p.id AND {HELD}) AS presenter_turns,
           (SELECT coalesce(sum(s.minutes), 0) FROM presenter_slots s
            JOIN meetings m ON m.id = s.meeting_id WHERE s.person_id = p.id AND {HELD})
+           AS presenter_minutes
         FROM people p WHERE p.id IN (SELECT pm.person_id FROM pair_members pm
                                      JOIN pairs pr ON pr.id = pm.pair_id
                                      WHERE pr.learning_set_id = :set)
         ORDER BY p.name, p.id""",
         {"set": set_id, "at": at},
     )
-    return [
-        {
-            "person_id": person_id,
-            "name": name,
-            "attended": attended,
-            "apologies": apologies,
-            "meetings_held": held,
-            "attendance_rate": round(100 * attended / held) if held else None,
-            "presenter_turns": turns,
-            "presenter_minutes": minutes,
-        }
-        for person_id, name, attended, apologies, turns, minutes in rows
-    ]
+    for member in found:
+        member["meetings_held"] = held
+        member["attendance_rate"] = round(100 * member["attended"] / held) if held else None
+    return found
 
 
 def overdue_action_points(db, learning_set_id, at=None):

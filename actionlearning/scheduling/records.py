@@ -1,7 +1,8 @@
 """What happens at a meeting: attendance, presenter slots, action points and their review,
 and each set's ground rules with who has agreed to them."""
 
-from ..db import now, write
+from ..db import now, rows, write
+from ..membership import learning_sets_of_member, organisers_of
 from ..text import has_control_characters
 from . import SchedulingError, meeting, meeting_people, set_member_ids
 
@@ -30,13 +31,8 @@ def _expected(db, row):
     """The people whose attendance is recorded: set members, or everyone but organisers."""
     if row["kind"] == "set_meeting":
         return set(set_member_ids(db, row["learning_set_id"]))
-    return meeting_people(db, row) - {
-        r[0]
-        for r in db.execute(
-            "SELECT person_id FROM programme_members WHERE programme_id = ? AND role = 'organiser'",
-            [row["programme_id"]],
-        )
-    }
+    organisers = rows(db, organisers_of(":programme"), {"programme": row["programme_id"]})
+    return meeting_people(db, row) - {r["person_id"] for r in organisers}
 
 
 # Attendance
@@ -351,15 +347,13 @@ def ground_rule_acknowledgements(db, learning_set_id):
 
 def unacknowledged_sets_for(db, person_id):
     """The sets whose ground rules this member has not agreed to yet."""
-    return list(
-        db.query(
-            """SELECT DISTINCT s.* FROM learning_sets s JOIN pairs p ON p.learning_set_id = s.id
-            JOIN pair_members pm ON pm.pair_id = p.id AND pm.person_id = :me
-            WHERE NOT EXISTS (SELECT 1 FROM ground_rule_acknowledgements g
-                              WHERE g.learning_set_id = s.id AND g.person_id = :me)
+    return rows(
+        db,
+        f"""SELECT s.* FROM learning_sets s WHERE s.id IN ({learning_sets_of_member()})
+            AND NOT EXISTS (SELECT 1 FROM ground_rule_acknowledgements g
+                            WHERE g.learning_set_id = s.id AND g.person_id = :me)
             ORDER BY s.name""",
-            {"me": person_id},
-        )
+        {"me": person_id},
     )
 
 
