@@ -28,11 +28,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from . import audit
-from .db import get_db, now, write
-from .mail.account import queue_account_link
-from .security import Form, is_local_path
-from .text import has_line_controls
+from .. import audit
+from ..db import get_db, now, write
+from ..mail.account import queue_account_link
+from ..security import Form, is_local_path
+from ..text import has_line_controls
 
 ROLES = ("participant", "facilitator", "organiser")
 LINK_LIFETIME = timedelta(days=7)
