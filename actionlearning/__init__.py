@@ -45,12 +45,13 @@ def create_app(config=None, instance_path=None):
     app.config.update(config or {})
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
 
-    from . import auth, db, security
+    from . import db, security
+    from .auth import views as auth_views
     from .feeds.server import FeedServer
 
     db.init_app(app)
     security.init_app(app)
-    auth.login_manager.init_app(app)
+    auth_views.login_manager.init_app(app)
     _register_blueprints(app)
     _register_nav_url(app)
     # Browsers, feed readers and bookmarks ask for /favicon.ico whatever the page links.
@@ -68,7 +69,8 @@ def create_app(config=None, instance_path=None):
 
 def _register_blueprints(app):
     """Each area's pages, imported here so that no domain module ever imports its views."""
-    from . import auth, guide
+    from . import guide
+    from .auth import views as auth_views
     from .casestudies import views as casestudies_views
     from .evaluation import views as evaluation_views
     from .feeds import views as feeds_views
@@ -85,7 +87,7 @@ def _register_blueprints(app):
     del pair_views, month_views
     for module in (
         home_views,
-        auth,
+        auth_views,
         programmes_views,
         scheduling_views,
         journal_views,

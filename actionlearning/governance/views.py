@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import audit, auth, retention
+from .. import audit, retention
+from ..auth.views import organiser_required
 from ..db import get_db
 from ..programmes import people_listing
 from . import CONTACT_KEYS, GovernanceError, contact, set_contact
@@ -14,7 +15,7 @@ bp = Blueprint("governance", __name__)
 
 
 @bp.get("/audit")
-@auth.organiser_required
+@organiser_required
 def audit_page():
     db = get_db()
     person_id = request.args.get("person", type=int)

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import auth
+from ..auth.views import organiser_required
 from ..db import get_db
 from ..security import Form
 from . import (
@@ -63,7 +63,7 @@ def unsubscribe_link(token):
 
 
 @bp.get("/mail/outbox")
-@auth.organiser_required
+@organiser_required
 def outbox():
     db = get_db()
     status = request.args.get("status") if request.args.get("status") in STATUSES else None

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .. import auth
+from ..auth.views import organiser_required
 from ..db import get_db
 from ..security import Form
 from . import ProgrammeError, organised_programme, programme_people
@@ -53,7 +53,7 @@ class LearningSetForm(Form):
 
 
 @bp.route("/programmes/<int:programme_id>/pairs", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def pair_list(programme_id):
     db = get_db()
     row = organiser_programme(programme_id)
@@ -135,7 +135,7 @@ def _after_pair_saved(db, form, programme_id, message):
 
 
 @bp.route("/programmes/<int:programme_id>/sets", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def learning_set_list(programme_id):
     db = get_db()
     row = organiser_programme(programme_id)
@@ -153,7 +153,7 @@ def learning_set_list(programme_id):
 
 
 @bp.route("/learning-sets/<int:learning_set_id>/edit", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def edit_learning_set(learning_set_id):
     db = get_db()
     row = learning_set(db, learning_set_id) or abort(404)

@@ -29,6 +29,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import auth, casestudies, scheduling
+from ..auth.views import organiser_required
 from ..db import get_db
 from ..scheduling import dashboard
 from ..security import Form, render_error
@@ -119,7 +120,7 @@ def organiser_programme(programme_id):
 
 
 @bp.route("/programmes", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def programme_list():
     db = get_db()
     form = ProgrammeForm()
@@ -151,7 +152,7 @@ def _programme_values(form):
 
 
 @bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def show_programme(programme_id):
     db = get_db()
     row = organiser_programme(programme_id)
@@ -182,7 +183,7 @@ def show_programme(programme_id):
 
 
 @bp.route("/organisations", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def organisation_list():
     db = get_db()
     form = OrganisationForm()
@@ -212,7 +213,7 @@ def organisation_list():
 
 
 @bp.route("/programmes/<int:programme_id>/import", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def import_people(programme_id):
     db = get_db()
     row = organiser_programme(programme_id)
@@ -230,7 +231,7 @@ def import_people(programme_id):
 
 
 @bp.get("/import-template.csv")
-@auth.organiser_required
+@organiser_required
 def import_template():
     return Response(
         importer.TEMPLATE_CSV,
@@ -264,7 +265,7 @@ def invitations_for(programme_id):
 
 
 @bp.route("/people", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def people():
     db = get_db()
     form, mine = _invite_form(db)
@@ -311,7 +312,7 @@ def organiser_person(person_id):
 
 
 @bp.get("/people/<int:person_id>")
-@auth.organiser_required
+@organiser_required
 def show_person(person_id):
     db = get_db()
     row = organiser_person(person_id)
@@ -327,7 +328,7 @@ def show_person(person_id):
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@auth.organiser_required
+@organiser_required
 def edit_person(person_id):
     db = get_db()
     row = organiser_person(person_id)
@@ -356,7 +357,7 @@ def edit_person(person_id):
 
 
 @bp.post("/people/<int:person_id>/programmes")
-@auth.organiser_required
+@organiser_required
 def add_to_programme(person_id):
     db = get_db()
     if person_for_organiser(db, current_user.id, person_id) is None:
@@ -385,7 +386,7 @@ SIGN_IN_LINK_REFUSED = (
 
 
 @bp.post("/people/<int:person_id>/reset-link")
-@auth.organiser_required
+@organiser_required
 def reset_link(person_id):
     db = get_db()
     row = organiser_person(person_id)
@@ -401,13 +402,13 @@ def reset_link(person_id):
 
 
 @bp.post("/people/<int:person_id>/deactivate")
-@auth.organiser_required
+@organiser_required
 def deactivate(person_id):
     return _set_active(person_id, False)
 
 
 @bp.post("/people/<int:person_id>/activate")
-@auth.organiser_required
+@organiser_required
 def activate(person_id):
     return _set_active(person_id, True)
 
