@@ -670,6 +670,37 @@ def m018_retention_notices(db):
     )
 
 
+def m016_invitation_fanouts(db):
+    """Meeting changes whose invitations the sender has still to write, and the start time
+    each reminder was sent for.
+
+    invitation_fanouts: one row per changed meeting, written in the change's own write, with
+    everyone the change concerns and why ({"person id": why}, as invitations.changes() found
+    them). The sender writes each person's message from it, outside any request, and deletes
+    it in the same write; `revision` counts the edits merged into it, so a row changed while
+    the sender was writing its messages is left for the next pass.
+    mail_reminders.starts_at: a meeting moved after its reminder went is reminded again.
+    """
+    db["invitation_fanouts"].create(
+        {
+            "meeting_id": int,
+            "programme_id": int,
+            "recipients": str,
+            "queued_at": str,
+            "revision": int,
+        },
+        pk="meeting_id",
+        not_null={"programme_id", "recipients", "queued_at", "revision"},
+        foreign_keys=[("meeting_id", "meetings"), ("programme_id", "programmes")],
+    )
+    db["invitation_fanouts"].create_index(["queued_at"])
+    db["mail_reminders"].add_column("starts_at", str)
+    db.execute(
+        """UPDATE mail_reminders SET starts_at =
+           (SELECT starts_at FROM meetings WHERE meetings.id = mail_reminders.meeting_id)"""
+    )
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -686,4 +717,5 @@ MIGRATIONS = [
     m010_governance,
     m015_evaluation_figures,
     m018_retention_notices,
+    m016_invitation_fanouts,
 ]

@@ -2,7 +2,11 @@
 write, send-mail delivers them to a real SMTP server on loopback, and each one parses as a
 mail client and four calendar parsers read it, matching the person's calendar feed."""
 
+import json
+import os
 import re
+import signal
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +21,7 @@ from actionlearning.mail import invitations
 
 from .conftest import csrf_token
 from .test_feeds_parsers import ical_js_events, utc_text
+from .test_mail import start_sender, wait_for
 
 SECRET = "test-secret-key"
 
@@ -337,7 +342,7 @@ def test_series_sends_one_message_per_meeting(db, organiser, runner, mail_server
 def test_failing_change_leaves_no_meeting_change_and_no_message(db, organiser, world):
     before = scheduling.meeting(db, world["march"])
     db.execute(
-        """CREATE TRIGGER outbox_full BEFORE INSERT ON outbox
+        """CREATE TRIGGER fanouts_full BEFORE INSERT ON invitation_fanouts
            BEGIN SELECT RAISE(ABORT, 'disk full'); END"""
     )
 
@@ -345,6 +350,7 @@ def test_failing_change_leaves_no_meeting_change_and_no_message(db, organiser, w
         move(organiser, world["march"], "2027-03-30", "10:00", "13:00")
 
     assert scheduling.meeting(db, world["march"]) == before
+    assert rows(db, "SELECT meeting_id FROM invitation_fanouts") == []
     assert rows(db, "SELECT id FROM outbox") == []
 
 
@@ -370,6 +376,7 @@ def test_invitations_turned_off_queue_nothing(tmp_path, mail_server, db, world):
     move(client, world["march"], "2027-03-30", "10:00", "13:00")
 
     assert scheduling.meeting(db, world["march"])["sequence"] == 1
+    assert rows(db, "SELECT meeting_id FROM invitation_fanouts") == []
     assert rows(db, "SELECT id FROM outbox") == []
 
 
@@ -398,8 +405,9 @@ def test_nothing_changed_sends_nothing(db, organiser, runner, mail_server, world
     assert mail_server.raw() == []
 
 
-def test_dtstamp_is_when_the_message_was_made(db, organiser, world):
+def test_dtstamp_is_when_the_message_was_made(db, app, organiser, world):
     move(organiser, world["march"], "2027-03-30", "10:00", "13:00")
+    write_messages(db, app)
 
     (row,) = rows(db, "SELECT calendar_ics FROM outbox LIMIT 1")
     stamp = Calendar.from_ical(row["calendar_ics"]).walk("VEVENT")[0]["DTSTAMP"].dt
@@ -419,8 +427,14 @@ def test_one_stored_bad_address_does_not_stop_the_move(db, organiser, runner, ma
     assert [m["to"] for m in received(mail_server)] == others
 
 
-def outbox_invitations(db):
-    """(address, subject) of each queued invitation."""
+def write_messages(db, app):
+    """What the sender does first: each waiting meeting change's message for each person."""
+    return invitations.expand_due(db, invitations.settings_for(app), delay_seconds=0)
+
+
+def outbox_invitations(db, app):
+    """(address, subject) of each queued invitation, once the sender has written them."""
+    write_messages(db, app)
     return sorted(
         (r["to_addr"], r["subject"].split(",")[0])
         for r in rows(db, "SELECT to_addr, subject FROM outbox WHERE kind = 'invitation'")
@@ -428,7 +442,7 @@ def outbox_invitations(db):
 
 
 def test_person_invited_to_the_programme_is_invited_to_its_seminars_ahead(
-    db, organiser, world, programme_id
+    db, app, organiser, world, programme_id
 ):
     form = {
         "email": "newcomer@example.org",
@@ -441,11 +455,11 @@ def test_person_invited_to_the_programme_is_invited_to_its_seminars_ahead(
     response = post(organiser, "/people", form)
 
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert outbox_invitations(db) == [("newcomer@example.org", "Invitation: Pooled budgets")]
+    assert outbox_invitations(db, app) == [("newcomer@example.org", "Invitation: Pooled budgets")]
 
 
 def test_person_added_to_the_programme_is_invited_to_its_seminars_ahead(
-    db, organiser, world, programme_id, make_person
+    db, app, organiser, world, programme_id, make_person
 ):
     outsider = make_person(programme=None, password=None)
 
@@ -457,7 +471,7 @@ def test_person_added_to_the_programme_is_invited_to_its_seminars_ahead(
     )
 
     assert response.status_code == 302
-    assert outbox_invitations(db) == [(email_of(db, outsider), "Invitation: Pooled budgets")]
+    assert outbox_invitations(db, app) == [(email_of(db, outsider), "Invitation: Pooled budgets")]
 
 
 def test_resend_queues_every_meeting_ahead_that_concerns_the_person(db, app, world, programme_id):
@@ -466,7 +480,145 @@ def test_resend_queues_every_meeting_ahead_that_concerns_the_person(db, app, wor
 
     invitations.resend(db, settings, world["members"][0], programme_id)
 
-    assert outbox_invitations(db) == [
+    assert outbox_invitations(db, app) == [
         (email_of(db, world["members"][0]), "Invitation: March set"),
         (email_of(db, world["members"][0]), "Invitation: Pooled budgets"),
     ]
+
+
+# A change records one fan-out row in its own write; the sender writes each person's message.
+
+
+def test_moved_seminar_records_one_row_and_the_sender_writes_each_persons_message(
+    db, organiser, runner, mail_server, world, programme_id
+):
+    everyone = rows(
+        db, "SELECT person_id FROM programme_members WHERE programme_id = ?", [programme_id]
+    )
+
+    move(organiser, world["seminar"], "2027-03-31", "12:30", "14:00", title="Pooled budgets")
+    waiting = rows(db, "SELECT meeting_id, recipients FROM invitation_fanouts")
+    queued_by_the_request = rows(db, "SELECT id FROM outbox")
+    deliver(runner)
+
+    assert queued_by_the_request == []
+    [(meeting_id, recipients)] = [(w["meeting_id"], w["recipients"]) for w in waiting]
+    assert meeting_id == world["seminar"]
+    assert sorted(int(p) for p in json.loads(recipients)) == sorted(
+        r["person_id"] for r in everyone
+    )
+    sent = rows(db, "SELECT to_addr, status FROM outbox ORDER BY to_addr")
+    assert sent == [{"to_addr": email_of(db, r["person_id"]), "status": "sent"} for r in everyone]
+    assert sorted(m["to"] for m in received(mail_server)) == sorted(s["to_addr"] for s in sent)
+    assert rows(db, "SELECT meeting_id FROM invitation_fanouts") == []
+
+
+def test_edits_within_the_delay_wait_and_merge_into_one_row(db, app, organiser, world):
+    app.config["MAIL_DELAY_SECONDS"] = 120
+    move(organiser, world["march"], "2027-03-24", "10:00", "13:00")
+    move(organiser, world["march"], "2027-03-25", "10:00", "13:00")
+
+    held = invitations.expand_due(db, invitations.settings_for(app), delay_seconds=120)
+
+    assert held == []
+    [row] = rows(db, "SELECT meeting_id, revision FROM invitation_fanouts")
+    assert row == {"meeting_id": world["march"], "revision": 2}
+
+
+def test_someone_who_left_before_the_sender_ran_still_gets_their_cancel(
+    db, organiser, runner, mail_server, world, tmp_path
+):
+    pair_id = world["pair"]
+    post(organiser, f"/pairs/{pair_id}/edit", pair_form(db, pair_id, None))
+    move(organiser, world["march"], "2027-03-25", "10:00", "13:00")
+    deliver(runner)
+
+    messages = received(mail_server)
+    march = [m for m in messages if "March set" in m["subject"]]
+    leavers = {email_of(db, p) for p in world["members"]}
+    assert {(m["to"], m["method"]) for m in march} == {
+        *((leaver, "CANCEL") for leaver in leavers),
+        (email_of(db, world["facilitator"]), "REQUEST"),
+    }
+    latest = {read_by_every_parser(m["ics"], tmp_path)[1:3] for m in march}
+    assert latest == {(1, "2027-03-25T10:00:00Z")}
+
+
+def test_joined_then_moved_before_sending_is_still_an_invitation(
+    db, organiser, runner, mail_server, world
+):
+    pair_id = world["other_pair"]
+    post(organiser, f"/pairs/{pair_id}/edit", pair_form(db, pair_id, world["set_id"]))
+    move(organiser, world["march"], "2027-03-25", "10:00", "13:00")
+    deliver(runner)
+
+    newcomers = {email_of(db, p) for p in world["newcomers"]}
+    subjects = {
+        m["subject"]
+        for m in received(mail_server)
+        if m["to"] in newcomers and "March" in m["subject"]
+    }
+    assert subjects == {"Invitation: March set, Thu 25 Mar 2027, 10:00 GMT"}
+
+
+def test_server_down_while_three_meetings_change_then_up_every_message_arrives_once(
+    db, organiser, runner, mail_server, world
+):
+    mail_server.stop()
+    move(organiser, world["march"], "2027-03-24", "10:00", "13:00")
+    move(organiser, world["april"], "2027-04-14", "10:00", "13:00", title="April set")
+    move(organiser, world["seminar"], "2027-03-31", "12:30", "14:00", title="Pooled budgets")
+
+    down = runner.invoke(args=["send-mail"])
+    mail_server.start()
+    deliver(runner)
+    deliver(runner)
+
+    assert down.exit_code == 1
+    messages = [(m["to"], m["subject"].split(",")[0]) for m in received(mail_server)]
+    assert sorted(Counter(messages).values()) == [1] * len(messages)
+    people = set_people(db, world)
+    everyone = {m[0] for m in messages if m[1] == "Updated: Pooled budgets"}
+    assert {m for m in messages if m[1] != "Updated: Pooled budgets"} == {
+        *((p, "Updated: March set") for p in people),
+        *((p, "Updated: April set") for p in people),
+    }
+    assert everyone >= set(people) and len(everyone) > len(people)
+
+
+def test_killed_sender_writes_every_persons_invitation_duplicating_at_most_one(
+    app, db, mail_server, programme_id, make_person
+):
+    for _ in range(40):
+        make_person(password=None)
+    seminar = scheduling.create_meeting(
+        db,
+        programme_id,
+        "seminar",
+        "Big seminar",
+        datetime(2027, 5, 4, 10),
+        datetime(2027, 5, 4, 12),
+    )
+    with invitations.queued_for_changes(db, invitations.settings_for(app), meeting_id=seminar):
+        scheduling.update_meeting(db, seminar, datetime(2027, 5, 5, 10), datetime(2027, 5, 5, 12))
+    everyone = {
+        email_of(db, r["person_id"])
+        for r in rows(
+            db, "SELECT person_id FROM programme_members WHERE programme_id = ?", [programme_id]
+        )
+    }
+    database = app.config["DATABASE"]
+    mail_server.delay = 0.02
+    sender = start_sender(database, mail_server, "--loop", "--poll", "0.2")
+    wait_for(lambda: len(mail_server.raw()) >= 10)
+
+    os.kill(sender.pid, signal.SIGKILL)
+    sender.communicate(timeout=10)
+    mail_server.delay = 0
+    finish = start_sender(database, mail_server)
+    output, _ = finish.communicate(timeout=60)
+
+    assert finish.returncode == 0, output
+    counts = Counter(m["To"].addresses[0].addr_spec for m in mail_server.parsed())
+    assert set(counts) == everyone
+    assert sum(counts.values()) - len(everyone) <= 1

@@ -112,6 +112,7 @@ def queue_message(
     calendar=None,
     programme_id=None,
     coalesce_key=None,
+    queued_at=None,
 ):
     """Queue one message; returns its outbox id, or None when nothing was queued.
 
@@ -132,6 +133,8 @@ def queue_message(
       queued_at reset), and the sender holds keyed messages back until
       ACTIONLEARNING_MAIL_DELAY_SECONDS (default 120) have passed since queued_at, so that
       several edits to one meeting send one message, the latest.
+    - `queued_at`: when the change that causes it was made, for a message queued later on
+      its behalf (invitations.expand_due): the delay counts from then, not from now.
     - Optional kinds get List-Unsubscribe (RFC 8058 one-click) when they are sent.
     """
     if kind not in KINDS:
@@ -146,7 +149,7 @@ def queue_message(
         raise MailError(f"Calendar method must be one of {', '.join(CALENDAR_METHODS)}.")
     if isinstance(ics, bytes):
         ics = ics.decode("utf-8")
-    queued = now()
+    queued = queued_at or now()
     values = {
         "message_id": new_message_id(),
         "person_id": person_id,

@@ -1,13 +1,20 @@
-"""Meeting invitations by e-mail: each change to a meeting, or to who a meeting concerns, queues
-one iTIP message (feeds.invitation) per person it changes something for, in the change's own
-write.
+"""Meeting invitations by e-mail: each change to a meeting, or to who a meeting concerns, sends
+one iTIP message (feeds.invitation) to each person it changes something for.
 
 A change is found by comparing, for the meetings it may touch, each meeting's SEQUENCE,
 status and people (scheduling.meeting_people) before and after it, so one rule serves every
 action: a meeting moved, re-timed, re-venued, cancelled, reinstated or scheduled (one message
 per meeting of a new series: iTIP carries one event a message), a pair joining or leaving a
-set, a set's facilitator changing. Messages are keyed `meeting:<id>`, so several edits within
-ACTIONLEARNING_MAIL_DELAY_SECONDS send one message, the latest.
+set, a set's facilitator changing.
+
+The change's own write records, per meeting, one fan-out row: who the change concerns and why
+(invitation_fanouts). Writing 200 messages (a seminar in a 200-person programme) took ten times
+as long as the request itself, so the sender does it (expand_due), outside any request: each
+person's message built and queued as its own outbox row, so delivery, retries and the
+organisers' outbox page stay per person. Further edits to the meeting within
+ACTIONLEARNING_MAIL_DELAY_SECONDS merge into the waiting row, and its messages carry the
+meeting as it then is: several edits send one message, the latest. Someone who left in
+between keeps their CANCEL: the row names them as the change found them.
 
 Logistics only: the meeting's title, time in the programme's zone, place, speaker and link,
 never journal text.
@@ -15,13 +22,13 @@ never journal text.
 
 import json
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 
 from markupsafe import escape
 
 from .. import feeds, scheduling
-from ..db import now, rows, write
+from ..db import now, one, rows, write
 from . import MailError, queue_message
 
 # The meetings a change may touch that still lie ahead: in a programme, or one meeting.
@@ -54,14 +61,16 @@ SUBJECTS = {
 
 def settings_for(app):
     """{base_url, mailbox} for invitations from the app's configuration, or None when
-    ACTIONLEARNING_MAIL_INVITATIONS is false (a programme that sends its own invitations).
-
-    The mailbox, organiser of seminars and the conference, is ACTIONLEARNING_MAIL_FROM.
-    """
+    ACTIONLEARNING_MAIL_INVITATIONS is false (a programme that sends its own invitations)."""
     if str(app.config.get("MAIL_INVITATIONS", True)).lower() in ("false", "0", "no", "off"):
         return None
-    base_url = app.config["BASE_URL"]
-    name, address = parseaddr(str(app.config.get("MAIL_FROM") or ""))
+    return sender_settings(app.config["BASE_URL"], str(app.config.get("MAIL_FROM") or ""))
+
+
+def sender_settings(base_url, sender):
+    """{base_url, mailbox}: the mailbox, organiser of seminars and the conference, is the
+    sender ('Name <addr>', ACTIONLEARNING_MAIL_FROM)."""
+    name, address = parseaddr(sender)
     if "@" not in address:  # the .eml default: nothing is sent, but an organiser is needed
         host = base_url.split("://")[-1].split("/")[0].split(":")[0] or "localhost"
         address = f"actionlearning@{host}"
@@ -70,8 +79,8 @@ def settings_for(app):
 
 @contextmanager
 def queued_for_changes(db, settings, programme_id=None, meeting_id=None):
-    """One write around a change to meetings or to who they concern, that also queues the
-    invitations it causes: both commit, or (the change raising) neither.
+    """One write around a change to meetings or to who they concern, that also records the
+    invitations it causes (queue_fanouts): both commit, or (the change raising) neither.
 
     Scope: one meeting (meeting_id) or every meeting ahead in a programme (programme_id),
     which is what a new meeting, a series or a change to pairs and sets may touch.
@@ -85,7 +94,7 @@ def queued_for_changes(db, settings, programme_id=None, meeting_id=None):
         before = meeting_states(db, _ids(db, *scope))
         yield
         after = meeting_states(db, set(before) | set(_ids(db, *scope)))
-        queue_invitations(db, changes(before, after), settings)
+        queue_fanouts(db, changes(before, after))
 
 
 def resend(db, settings, person_id, programme_id):
@@ -140,24 +149,122 @@ def changes(before, after):
     return found
 
 
+# Fan-outs: one row per changed meeting, expanded by the sender
+
+# A fan-out takes the meeting's programme from the meeting, and merges into the row still
+# waiting for the sender (merged() decides each person's why); revision counts the merges.
+QUEUE_FANOUT = """INSERT INTO invitation_fanouts
+  (meeting_id, programme_id, recipients, queued_at, revision)
+SELECT id, programme_id, :recipients, :queued_at, 1 FROM meetings WHERE id = :meeting_id
+ON CONFLICT (meeting_id) DO UPDATE SET recipients = excluded.recipients,
+  queued_at = excluded.queued_at, revision = revision + 1"""
+FANOUTS_DUE = """SELECT * FROM invitation_fanouts WHERE queued_at <= :held_since
+ORDER BY queued_at, meeting_id"""
+
+
+def queue_fanouts(db, found):
+    """Record [(meeting id, person id, why)] as one fan-out row per meeting, in the caller's
+    write; the sender writes the messages (expand_due)."""
+    by_meeting = {}
+    for meeting_id, person_id, why in found:
+        by_meeting.setdefault(meeting_id, {})[str(person_id)] = why
+    with write(db):
+        for meeting_id, recipients in by_meeting.items():
+            waiting = one(
+                db, "SELECT recipients FROM invitation_fanouts WHERE meeting_id = ?", [meeting_id]
+            )
+            if waiting is not None:
+                recipients = merged(json.loads(waiting["recipients"]), recipients)
+            values = {"recipients": json.dumps(recipients), "queued_at": now()}
+            db.execute(QUEUE_FANOUT, {**values, "meeting_id": meeting_id})
+
+
+def merged(earlier, later):
+    """{person id: why} of two changes to one meeting not yet sent, as one: the later change's
+    why, and the earlier's for people the later one does not concern (someone who left keeps
+    their CANCEL). Someone the earlier change invited afresh is still invited afresh, not told
+    of a change to a meeting they never had."""
+    found = {**earlier, **later}
+    for person_id, why in later.items():
+        if earlier.get(person_id) == "new" and why == "updated":
+            found[person_id] = "new"
+    return found
+
+
+def expand_due(db, settings, delay_seconds, at=None):
+    """Queue one outbox message per person for every fan-out whose latest edit is at least
+    delay_seconds old, deleting the fan-out in the same write; returns the outbox ids.
+
+    The messages are built outside the write (the costly part), so web requests do not wait
+    on it; a fan-out edited meanwhile (its revision moved on) is left for the next pass, when
+    its newer version is due. Each message is queued as of the change, so it is due at once.
+    settings: {base_url, mailbox}, as sender_settings() makes them.
+    """
+    at = at or datetime.now(UTC)
+    held_since = (at - timedelta(seconds=delay_seconds)).replace(microsecond=0).isoformat()
+    queued = []
+    for fanout in rows(db, FANOUTS_DUE, {"held_since": held_since}):
+        recipients = json.loads(fanout["recipients"])
+        found = [(fanout["meeting_id"], int(p), why) for p, why in sorted(recipients.items())]
+        messages = invitation_messages(db, found, settings, at)
+        with write(db):
+            taken = db.execute(
+                "DELETE FROM invitation_fanouts WHERE meeting_id = ? AND revision = ?",
+                [fanout["meeting_id"], fanout["revision"]],
+            ).rowcount
+            if taken:
+                queued += [_queue_one(db, *message, fanout["queued_at"]) for message in messages]
+    return [outbox_id for outbox_id in queued if outbox_id is not None]
+
+
+def waiting_fanouts(db, programme_ids):
+    """Fan-outs not yet written, for these programmes: {meeting id, title, starts_at,
+    time_zone, queued_at, people}, oldest first."""
+    found = rows(
+        db,
+        """SELECT f.meeting_id, f.queued_at, f.recipients, m.title, m.starts_at, g.time_zone
+           FROM invitation_fanouts f JOIN meetings m ON m.id = f.meeting_id
+           JOIN programmes g ON g.id = f.programme_id
+           WHERE f.programme_id IN (SELECT value FROM json_each(:ids))
+           ORDER BY f.queued_at, f.meeting_id""",
+        {"ids": json.dumps(sorted(programme_ids))},
+    )
+    for row in found:
+        row["people"] = len(json.loads(row.pop("recipients")))
+    return found
+
+
 def queue_invitations(db, found, settings, at=None):
-    """Queue one invitation per (meeting id, person id, why); returns the outbox ids."""
+    """Queue one invitation per (meeting id, person id, why) now; returns the outbox ids."""
+    messages = invitation_messages(db, found, settings, at)
+    with write(db):
+        queued = [_queue_one(db, *message) for message in messages]
+    return [outbox_id for outbox_id in queued if outbox_id is not None]
+
+
+def invitation_messages(db, found, settings, at=None):
+    """[(meeting row, person, message)] for [(meeting id, person id, why)], leaving out
+    meetings and people that no longer exist. message: {subject, text, html, method, ics}."""
     at = at or datetime.now(UTC)
     ids = json.dumps(sorted({person_id for _m, person_id, _w in found}))
     people = {p["id"]: p for p in rows(db, PEOPLE, {"ids": ids})}
-    meetings, messages, queued = {}, {}, []
+    meetings, shared, built = {}, {}, []
     for meeting_id, person_id, why in found:
         if meeting_id not in meetings:
             meetings[meeting_id] = feeds.invitation_meeting(db, meeting_id)
-        row, person = meetings[meeting_id], people[person_id]
+        row, person = meetings[meeting_id], people.get(person_id)
+        if row is None or person is None:
+            continue
         organiser = feeds.invitation_organiser(row, person_id, settings["mailbox"])
         # All but the ATTENDEE line and the address is the same for everyone told the same
         # thing by the same organiser: made once (see feeds.invitation_for_all).
         key = (meeting_id, why, organiser["email"])
-        if key not in messages:
-            messages[key] = _message(row, why, organiser, settings["base_url"], at)
-        queued.append(_queue_one(db, row, person, messages[key]))
-    return [outbox_id for outbox_id in queued if outbox_id is not None]
+        if key not in shared:
+            shared[key] = _message(row, why, organiser, settings["base_url"], at)
+        message = shared[key]
+        ics = feeds.addressed(message["for_all"], person)
+        built.append((row, person, {**message, "ics": ics}))
+    return built
 
 
 def _message(row, why, organiser, base_url, at):
@@ -172,7 +279,7 @@ def _message(row, why, organiser, base_url, at):
     }
 
 
-def _queue_one(db, row, person, message):
+def _queue_one(db, row, person, message, queued_at=None):
     try:
         return queue_message(
             db,
@@ -181,12 +288,13 @@ def _queue_one(db, row, person, message):
             subject=message["subject"],
             text=message["text"],
             html=message["html"],
-            calendar=(message["method"], feeds.addressed(message["for_all"], person)),
+            calendar=(message["method"], message["ics"]),
             programme_id=row["programme_id"],
             coalesce_key=f"meeting:{row['id']}",
+            queued_at=queued_at,
         )
     except MailError:  # an address stored before addresses were checked: one person's bad
-        return None  # address must not stop a meeting from moving for everyone else
+        return None  # address must not stop everyone else's invitation
 
 
 def meeting_when(row, short=False):

@@ -1,7 +1,10 @@
 """Delivering the outbox: over SMTP (smtplib), or as .eml files when no server is set.
 
-One pass takes the messages that are due and sends them over one SMTP connection, marking
-each sent as soon as the server has accepted it. Delivery is at least once: a sender killed
+One pass first writes the messages of meeting changes that are due (invitations.expand_due:
+one outbox row per person, in one write with the fan-out's deletion, so a crash before it
+leaves the fan-out to write again and a crash after leaves the rows), then takes the messages
+that are due and sends them over one SMTP connection, marking each sent as soon as the server
+has accepted it. Delivery is at least once: a sender killed
 between the server's "250 OK" and the outbox update sends that message again on its next
 pass, with the same Message-ID (made at queue time), so at most one duplicate, which mail
 clients show as one message. Nothing is ever dropped: a server that is down or answers 4xx
@@ -25,6 +28,7 @@ from pathlib import Path
 from . import (
     OPTIONAL_KINDS,
     due_messages,
+    invitations,
     mark_deferred,
     mark_failed,
     mark_sent,
@@ -156,6 +160,9 @@ def deliver(db, settings, stop=None):
     """
     stop = stop or threading.Event()
     counts = {"sent": 0, "failed": 0, "deferred": 0}
+    # Meeting changes become one message per person here, not in the request that made them.
+    invitation_settings = invitations.sender_settings(settings.base_url, settings.sender)
+    invitations.expand_due(db, invitation_settings, settings.delay_seconds)
     messages = due_messages(db, settings.delay_seconds, BATCH)
     if not messages:
         return counts
