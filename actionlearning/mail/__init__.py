@@ -188,7 +188,7 @@ def queue_message(
 
 # Plain statements rather than sqlite-utils' insert() and update(), which read the table's
 # columns anew on every call: a seminar moved in a 200-person programme queues 200 messages
-# inside the organiser's request (bench/invitations.py).
+# (invitations.expand_due).
 COLUMNS = (
     "message_id", "person_id", "to_addr", "to_name", "programme_id", "kind", "subject",
     "body_text", "body_html", "calendar_method", "calendar_ics", "coalesce_key", "queued_at",
