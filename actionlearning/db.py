@@ -162,23 +162,12 @@ def migrate(db):
     for version, migration in enumerate(MIGRATIONS, start=1):
         if schema_version(db) >= version:
             continue
-        # transform() rebuilds tables, which foreign keys forbid; the pragma is
-        # a no-op inside a transaction, so it is switched off before BEGIN.
-        keys_off = getattr(migration, "foreign_keys_off", False)
-        if keys_off:
-            db.execute("PRAGMA foreign_keys = OFF")
-        try:
-            with write(db):
-                # Re-read inside the lock: another worker may have migrated meanwhile.
-                if schema_version(db) >= version:
-                    continue
-                migration(db)
-                if keys_off and db.execute("PRAGMA foreign_key_check").fetchall():
-                    raise RuntimeError(f"{migration.__name__} broke a foreign key")
-                db.execute(f"PRAGMA user_version = {version}")
-        finally:
-            if keys_off:
-                db.execute("PRAGMA foreign_keys = ON")
+        with write(db):
+            # Re-read inside the lock: another worker may have migrated meanwhile.
+            if schema_version(db) >= version:
+                continue
+            migration(db)
+            db.execute(f"PRAGMA user_version = {version}")
         applied.append(migration.__name__)
     return applied
 
@@ -190,8 +179,6 @@ def init_app(app):
     app.cli.add_command(init_db_command)
     path = app.config["DATABASE"]
     if path != ":memory:":
-        import os
-
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     db = connect(path, checkpoints=not replicated)
     try:

@@ -1,8 +1,7 @@
 """Numbered migrations. Append new ones; never edit one that has shipped.
 
 Each runs inside one BEGIN IMMEDIATE transaction with its user_version bump
-(see db.migrate). A migration that needs transform() sets
-`foreign_keys_off = True` on the function.
+(see db.migrate).
 """
 
 

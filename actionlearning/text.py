@@ -258,7 +258,6 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BARE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
 _HEADING = re.compile(r"^(\s*(?:(?:>|[-*+]|\d{1,9}[.)])\s*)*)#")
 _UNDERLINE = re.compile(r"^( {0,3}(?:> ?)*)(=+|-+) *$")
-_QUOTE_PREFIX = re.compile(r"^\s*((?:> ?)*)")
 _RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^<>\s]*>)(?=[A-Za-z/!?])")
 
 

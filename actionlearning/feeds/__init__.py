@@ -24,7 +24,6 @@ from ..scheduling import MANAGED_LEARNING_SETS, MEETING_KINDS, VISIBLE_MEETINGS
 from ..text import CONTROL_CHARACTERS
 from .timezones import vtimezone
 
-SCOPES = {"p": "person", "s": "learning set", "g": "programme"}
 TOKEN_PATTERN = re.compile(r"([psg])([1-9][0-9]{0,9})-([A-Za-z0-9_-]{32})")
 MAC_BYTES = 24  # 192 bits: unguessable
 FORMAT_VERSION = "1"  # change when the feed's text changes, so that every ETag changes
@@ -82,10 +81,6 @@ FEED_STATE = {
         FROM totals"""
     for scope, meetings in FEED_MEETINGS.items()
 }
-
-
-class FeedError(ValueError):
-    """A feed that cannot be shown or reset; the message says why."""
 
 
 # Tokens

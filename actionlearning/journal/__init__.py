@@ -3,9 +3,10 @@ visibility ladder and the queries that read entries, revisions and responses. Wr
 (create, update, delete, respond) is in journal/entries.py, search in journal/search.py,
 each author's own export in journal/export.py, the blueprint in journal/views.py.
 
-Who may read an entry is decided in one place, `_visible_sql` here (as VISIBLE and
-VISIBLE_ENTRIES): every list, page, search, response, export, action and command builds
-on it, and the other journal modules import it from here rather than repeat it.
+Who may read an entry is decided in one place, `_visible_sql` here (as VISIBLE): every
+list, page, search, response, export, action and command builds on it, and the other journal
+modules import it from here rather than repeat it. Its parts (a person's learning sets) come
+from membership.py, where every access rule's parts are stated.
 """
 
 import re
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..db import now, one, rows
+from ..membership import learning_sets_of, learning_sets_of_member
 
 THEMES = (
     "shared goals",
@@ -71,12 +73,9 @@ class JournalError(ValueError):
 def _visible_sql(viewer):
     programmes = f"SELECT vm.programme_id FROM programme_members vm WHERE vm.person_id = {viewer}"
     pairs = f"SELECT vp.pair_id FROM pair_members vp WHERE vp.person_id = {viewer}"
-    learning_sets = (
-        f"SELECT vs.id FROM learning_sets vs WHERE vs.facilitator_id = {viewer} "
-        "UNION SELECT mp.learning_set_id FROM pairs mp "
-        f"JOIN pair_members mpm ON mpm.pair_id = mp.id WHERE mpm.person_id = {viewer}"
+    set_pairs = (
+        f"SELECT sp.id FROM pairs sp WHERE sp.learning_set_id IN ({learning_sets_of(viewer)})"
     )
-    set_pairs = f"SELECT sp.id FROM pairs sp WHERE sp.learning_set_id IN ({learning_sets})"
     return (
         f"(+e.author_id = {viewer} OR (+e.programme_id IN ({programmes}) AND ("
         "e.visibility = 'programme' "
@@ -86,7 +85,6 @@ def _visible_sql(viewer):
 
 
 VISIBLE = _visible_sql(":me")
-VISIBLE_ENTRIES = "SELECT e.* FROM journal_entries e WHERE " + VISIBLE
 
 # Entry rows are read with what lists and pages show beside them, composed from named
 # parts: the entry's own columns (all of them, or only what a list row shows), the labels
@@ -273,26 +271,24 @@ def own_entry(db, person_id, entry_id):
 
 def revisions_of(db, person_id, entry_id):
     """Earlier versions of an entry, newest first; only ever for its author."""
-    return list(
-        db.query(
-            """SELECT r.* FROM journal_revisions r JOIN journal_entries e ON e.id = r.entry_id
-            WHERE r.entry_id = :entry AND e.author_id = :me ORDER BY r.id DESC""",
-            {"me": person_id, "entry": entry_id},
-        )
+    return rows(
+        db,
+        """SELECT r.* FROM journal_revisions r JOIN journal_entries e ON e.id = r.entry_id
+        WHERE r.entry_id = :entry AND e.author_id = :me ORDER BY r.id DESC""",
+        {"me": person_id, "entry": entry_id},
     )
 
 
 def responses_to(db, person_id, entry_id):
     """Responses to an entry, oldest first, for exactly the people who may read the entry."""
-    return list(
-        db.query(
-            """SELECT r.*, p.name AS author_name FROM journal_responses r
-            JOIN journal_entries e ON e.id = r.entry_id JOIN people p ON p.id = r.author_id
-            WHERE r.entry_id = :entry AND """
-            + VISIBLE
-            + " ORDER BY r.created_at, r.id",
-            {"me": person_id, "entry": entry_id},
-        )
+    return rows(
+        db,
+        """SELECT r.*, p.name AS author_name FROM journal_responses r
+        JOIN journal_entries e ON e.id = r.entry_id JOIN people p ON p.id = r.author_id
+        WHERE r.entry_id = :entry AND """
+        + VISIBLE
+        + " ORDER BY r.created_at, r.id",
+        {"me": person_id, "entry": entry_id},
     )
 
 
@@ -311,45 +307,43 @@ def consented_entries_for_pair(db, pair_id):
         + _visible_sql("cpm.person_id")
         + f") ORDER BY CASE e.case_study_section {order} ELSE 99 END, e.created_at, e.id"
     )
-    return [_entry(row) for row in db.query(sql, {"pair": pair_id})]
+    return [_entry(row) for row in rows(db, sql, {"pair": pair_id})]
 
 
 def pair_of(db, person_id, programme_id):
     """The id of the person's pair in a programme, or None."""
-    row = db.execute(
+    row = one(
+        db,
         """SELECT p.id FROM pairs p JOIN pair_members pm ON pm.pair_id = p.id
         WHERE pm.person_id = ? AND p.programme_id = ? ORDER BY p.id LIMIT 1""",
         [person_id, programme_id],
-    ).fetchone()
-    return row[0] if row else None
+    )
+    return row["id"] if row else None
 
 
 def writable_programmes(db, person_id):
     """The programmes a person can write entries in, newest first."""
-    return list(
-        db.query(
-            """SELECT p.id, p.name FROM programmes p
-            JOIN programme_members m ON m.programme_id = p.id AND m.person_id = ?
-            ORDER BY p.starts_on DESC, p.name""",
-            [person_id],
-        )
+    return rows(
+        db,
+        """SELECT p.id, p.name FROM programmes p
+        JOIN programme_members m ON m.programme_id = p.id AND m.person_id = ?
+        ORDER BY p.starts_on DESC, p.name""",
+        [person_id],
     )
 
 
 # Meetings an entry can follow: programme-wide ones (seminars, the conference) and
 # the meetings of the sets the person belongs to or facilitates.
-_LINKABLE_MEETINGS = """SELECT m.id, m.title, m.starts_at, m.learning_set_id, pr.time_zone
+_LINKABLE_MEETINGS = f"""SELECT m.id, m.title, m.starts_at, m.learning_set_id, pr.time_zone
 FROM meetings m JOIN programmes pr ON pr.id = m.programme_id
 WHERE m.programme_id = :programme AND m.status != 'cancelled' AND (
-    m.learning_set_id IS NULL
-    OR m.learning_set_id IN (SELECT p.learning_set_id FROM pairs p
-        JOIN pair_members pm ON pm.pair_id = p.id WHERE pm.person_id = :me)
-    OR m.learning_set_id IN (SELECT id FROM learning_sets WHERE facilitator_id = :me))"""
+    m.learning_set_id IS NULL OR m.learning_set_id IN ({learning_sets_of()}))"""
 
 
 def meeting_choices(db, person_id, programme_id):
     """(id, label) of the meetings this person's entries may follow, most recent first."""
-    found = db.query(
+    found = rows(
+        db,
         _LINKABLE_MEETINGS + " ORDER BY m.starts_at DESC",
         {"me": person_id, "programme": programme_id},
     )
@@ -358,14 +352,15 @@ def meeting_choices(db, person_id, programme_id):
 
 def default_meeting(db, person_id, programme_id, at=None):
     """The person's most recent set meeting that has started, or None."""
-    row = db.execute(
+    row = one(
+        db,
         "SELECT id FROM ("
         + _LINKABLE_MEETINGS
         + ") WHERE learning_set_id IS NOT NULL AND starts_at <= :at"
         + " ORDER BY starts_at DESC LIMIT 1",
         {"me": person_id, "programme": programme_id, "at": at or now()},
-    ).fetchone()
-    return row[0] if row else None
+    )
+    return row["id"] if row else None
 
 
 def meetings_to_reflect_on(db, person_id, at=None, days=REFLECT_DAYS):
@@ -375,11 +370,10 @@ def meetings_to_reflect_on(db, person_id, at=None, days=REFLECT_DAYS):
     since = (datetime.fromisoformat(at) - timedelta(days=days)).isoformat()
     found = rows(
         db,
-        """SELECT m.id, m.title, m.starts_at, pr.time_zone FROM meetings m
+        f"""SELECT m.id, m.title, m.starts_at, pr.time_zone FROM meetings m
         JOIN programmes pr ON pr.id = m.programme_id
         WHERE m.status != 'cancelled' AND m.ends_at <= :at AND m.starts_at >= :since
-        AND m.learning_set_id IN (SELECT p.learning_set_id FROM pairs p
-            JOIN pair_members pm ON pm.pair_id = p.id WHERE pm.person_id = :me)
+        AND m.learning_set_id IN ({learning_sets_of_member()})
         AND NOT EXISTS (SELECT 1 FROM journal_entries e
             WHERE e.meeting_id = m.id AND e.author_id = :me)
         AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = m.id
