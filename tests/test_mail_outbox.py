@@ -1,11 +1,13 @@
 """The organisers' outbox page and "resend the invitation"."""
 
+from datetime import datetime
+
 import pytest
 
-from actionlearning import programmes
+from actionlearning import programmes, scheduling
 from actionlearning.db import rows, write
 from actionlearning.journal.entries import add_response, create_entry
-from actionlearning.mail import queue_message
+from actionlearning.mail import invitations, queue_message
 
 from .conftest import csrf_token
 
@@ -92,3 +94,83 @@ def test_outbox_is_for_organisers(client, make_person, login):
     login(make_person(role="facilitator"))
 
     assert client.get("/mail/outbox").status_code == 403
+
+
+def seminar_ahead(db, programme_id, title="Pooled budgets"):
+    return scheduling.create_meeting(
+        db, programme_id, "seminar", title, datetime(2027, 3, 30, 12, 30), datetime(2027, 3, 30, 14)
+    )
+
+
+def test_organiser_resends_a_persons_meeting_invitations_from_the_outbox(
+    client, db, runner, mail_server, programme_id, make_person, login
+):
+    seminar_ahead(db, programme_id)
+    person = make_person(email="lost.calendar@example.org")
+    queue(db, person, "Invitation: Pooled budgets", programme_id)
+    runner.invoke(args=["send-mail"])
+    login(make_person(role="organiser"))
+    page = client.get("/mail/outbox").get_data(as_text=True)
+
+    response = client.post(
+        f"/mail/outbox/resend/{programme_id}/{person}",
+        data={"csrf_token": csrf_token(client, "/mail/outbox")},
+    )
+    runner.invoke(args=["send-mail"])
+
+    assert f'action="/mail/outbox/resend/{programme_id}/{person}"' in page
+    assert response.status_code == 302
+    resent = mail_server.parsed()[1:]
+    assert [m["To"].addresses[0].addr_spec for m in resent] == ["lost.calendar@example.org"]
+    assert resent[0]["Subject"] == "Invitation: Pooled budgets, Tue 30 Mar 2027, 12:30 BST"
+    methods = [
+        p.get_param("method") for p in resent[0].walk() if p.get_content_type() == "text/calendar"
+    ]
+    assert methods == ["REQUEST"]
+
+
+def test_resend_is_for_organisers_of_that_programme_only(
+    client, db, programme_id, make_person, login
+):
+    seminar_ahead(db, programme_id)
+    person = make_person()
+    other = programmes.create_programme(db, "Other programme", "2026-09-01", "2027-08-31")
+    login(make_person(role="organiser", programme=other))
+
+    response = client.post(
+        f"/mail/outbox/resend/{programme_id}/{person}",
+        data={"csrf_token": csrf_token(client, "/mail/outbox")},
+    )
+
+    assert response.status_code == 404
+    assert rows(db, "SELECT id FROM outbox") == []
+
+
+def test_resend_without_the_forms_token_changes_nothing(
+    client, db, programme_id, make_person, login
+):
+    seminar_ahead(db, programme_id)
+    person = make_person()
+    login(make_person(role="organiser"))
+
+    response = client.post(f"/mail/outbox/resend/{programme_id}/{person}")
+
+    assert response.status_code == 400
+    assert rows(db, "SELECT id FROM outbox") == []
+
+
+def test_outbox_shows_meeting_changes_still_being_written(
+    client, app, db, programme_id, make_person, login
+):
+    seminar = seminar_ahead(db, programme_id, title="Integrated care")
+    for _ in range(3):
+        make_person()
+    with invitations.queued_for_changes(db, invitations.settings_for(app), meeting_id=seminar):
+        scheduling.update_meeting(db, seminar, title="Integrated care and budgets")
+    login(make_person(role="organiser"))
+
+    page = client.get("/mail/outbox").get_data(as_text=True)
+
+    assert "Meeting changes being written" in page
+    assert "Integrated care and budgets</a>, Tue 30 Mar 2027, 12:30 BST" in page
+    assert "3 people" in page

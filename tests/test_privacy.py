@@ -492,6 +492,7 @@ ROUTES = {
     "/account/forgot": PUBLIC,
     "/account/mail": NO_JOURNAL,
     "/mail/outbox": NO_JOURNAL,
+    "/mail/outbox/resend/<int:programme_id>/<int:person_id>": ACTION,
     "/mail/unsubscribe/<token>": PUBLIC,
     "/import-template.csv": PUBLIC,
     # journal

@@ -66,7 +66,8 @@ def preferences(db, person_id):
 # responses, whose subjects would tell who answers whose journal.
 ORGANISER_OUTBOX = f"""
 SELECT o.id, o.to_name, o.to_addr, o.kind, o.subject, o.status, o.attempts, o.last_error,
-       o.queued_at, o.next_attempt_at, o.sent_at, o.person_id, g.name AS programme
+       o.queued_at, o.next_attempt_at, o.sent_at, o.person_id, o.programme_id,
+       g.name AS programme
 FROM outbox o LEFT JOIN programmes g ON g.id = o.programme_id
 WHERE o.kind != 'notification_response'
   AND (o.programme_id IN ({programmes_organised_by()})

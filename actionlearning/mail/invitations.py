@@ -29,6 +29,7 @@ from markupsafe import escape
 
 from .. import feeds, scheduling
 from ..db import now, one, rows, write
+from ..membership import programmes_organised_by
 from . import MailError, queue_message
 
 # The meetings a change may touch that still lie ahead: in a programme, or one meeting.
@@ -99,7 +100,11 @@ def queued_for_changes(db, settings, programme_id=None, meeting_id=None):
 
 def resend(db, settings, person_id, programme_id):
     """Queue the invitation to every meeting ahead in a programme that concerns this person,
-    again (their calendar lost them, or they changed address); returns the outbox ids."""
+    again (their calendar lost them, or they changed address); returns the outbox ids.
+
+    Built here rather than by the sender: a person's few meetings are quick to write, and the
+    organiser who asked sees them waiting in the outbox at once.
+    """
     with write(db):
         states = meeting_states(db, _ids(db, PROGRAMME_MEETINGS, programme_id))
         found = [
@@ -217,20 +222,22 @@ def expand_due(db, settings, delay_seconds, at=None):
     return [outbox_id for outbox_id in queued if outbox_id is not None]
 
 
-def waiting_fanouts(db, programme_ids):
-    """Fan-outs not yet written, for these programmes: {meeting id, title, starts_at,
-    time_zone, queued_at, people}, oldest first."""
-    found = rows(
-        db,
-        """SELECT f.meeting_id, f.queued_at, f.recipients, m.title, m.starts_at, g.time_zone
-           FROM invitation_fanouts f JOIN meetings m ON m.id = f.meeting_id
-           JOIN programmes g ON g.id = f.programme_id
-           WHERE f.programme_id IN (SELECT value FROM json_each(:ids))
-           ORDER BY f.queued_at, f.meeting_id""",
-        {"ids": json.dumps(sorted(programme_ids))},
-    )
+# Meeting changes whose messages the sender has not written yet, for the organisers' outbox.
+WAITING_FANOUTS = f"""SELECT f.meeting_id, f.queued_at, f.recipients, m.title, m.starts_at,
+  m.ends_at, g.time_zone, g.name AS programme
+FROM invitation_fanouts f JOIN meetings m ON m.id = f.meeting_id
+JOIN programmes g ON g.id = f.programme_id
+WHERE f.programme_id IN ({programmes_organised_by()})
+ORDER BY f.queued_at, f.meeting_id"""
+
+
+def waiting_fanouts(db, organiser_id):
+    """Meeting changes in the organiser's programmes whose messages are still to be written:
+    {meeting_id, title, when, programme, queued_at, people (how many)}, oldest first."""
+    found = rows(db, WAITING_FANOUTS, {"me": organiser_id})
     for row in found:
         row["people"] = len(json.loads(row.pop("recipients")))
+        row["when"] = meeting_when(row, short=True)
     return found
 
 

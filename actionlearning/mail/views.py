@@ -1,17 +1,28 @@
 """Mail pages: each person's e-mail preferences, one-click unsubscribe, organisers' outbox."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.views import organiser_required
 from ..db import get_db
+from ..programmes import organised_programme
 from ..security import Form
 from . import (
     KINDS,
     OPTIONAL_KINDS,
     STATUSES,
+    invitations,
     outbox_counts_for_organiser,
     outbox_for_organiser,
     person_opt_outs,
@@ -71,5 +82,23 @@ def outbox():
         "mail/outbox.html",
         messages=outbox_for_organiser(db, current_user.id, status),
         counts=outbox_counts_for_organiser(db, current_user.id),
+        waiting=invitations.waiting_fanouts(db, current_user.id),
         status=status,
     )
+
+
+@bp.post("/mail/outbox/resend/<int:programme_id>/<int:person_id>")
+@organiser_required
+def resend_invitations(programme_id, person_id):
+    """Queue a person's invitations to the meetings ahead in a programme again."""
+    db = get_db()
+    if organised_programme(db, current_user.id, programme_id) is None:
+        abort(404)  # the same answer for "no such programme" and "not yours"
+    settings = invitations.settings_for(current_app)
+    if settings is None:
+        flash("Meeting invitations by e-mail are turned off for this site.", "error")
+    elif invitations.resend(db, settings, person_id, programme_id):
+        flash("Their meeting invitations are queued again.", "info")
+    else:
+        flash("No meeting ahead in that programme concerns them: nothing was queued.", "info")
+    return redirect(url_for("mail.outbox"))
