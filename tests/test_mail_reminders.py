@@ -193,3 +193,59 @@ def test_send_mail_queues_and_delivers_what_is_due_now(
     assert [p.defects for m in messages for p in m.walk()] == [
         [] for m in messages for _ in m.walk()
     ]
+
+
+def reminded(db, person_id, kind="reminder"):
+    return [
+        r["subject"]
+        for r in rows(
+            db,
+            "SELECT subject FROM outbox WHERE person_id = ? AND kind = ? ORDER BY id",
+            [person_id, kind],
+        )
+    ]
+
+
+def test_meeting_moved_after_its_reminder_is_reminded_again_at_the_new_time(db, world):
+    queue_due(db, BASE_URL, at("2027-03-22T11:00:00"))
+    scheduling.update_meeting(
+        db, world["march"], datetime(2027, 3, 24, 14), datetime(2027, 3, 24, 17)
+    )
+
+    queue_due(db, BASE_URL, at("2027-03-23T15:00:00"))
+    queue_due(db, BASE_URL, at("2027-03-23T15:05:00"))
+
+    assert reminded(db, world["ann"]) == [
+        "Reminder: March set, Tue 23 Mar 2027, 10:00 GMT",
+        "Reminder: March set, Wed 24 Mar 2027, 14:00 GMT",
+    ]
+    assert reminded(db, world["facilitator"], "facilitator_briefing") == [
+        "Tomorrow: March set, Tue 23 Mar 2027, 10:00 GMT",
+        "Tomorrow: March set, Wed 24 Mar 2027, 14:00 GMT",
+    ]
+
+
+def test_meeting_moved_out_of_the_window_is_reminded_when_its_new_time_comes_near(db, world):
+    queue_due(db, BASE_URL, at("2027-03-20T10:30:00"))
+    scheduling.update_meeting(
+        db, world["march"], datetime(2027, 4, 20, 10), datetime(2027, 4, 20, 13)
+    )
+
+    too_early = queue_due(db, BASE_URL, at("2027-03-21T10:30:00"))
+    queue_due(db, BASE_URL, at("2027-04-17T10:30:00"))
+
+    assert too_early == 0
+    assert reminded(db, world["ann"]) == [
+        "Reminder: March set, Tue 23 Mar 2027, 10:00 GMT",
+        "Reminder: March set, Tue 20 Apr 2027, 10:00 BST",
+    ]
+
+
+def test_meeting_changed_but_not_moved_is_not_reminded_again(db, world):
+    queue_due(db, BASE_URL, at("2027-03-20T10:30:00"))
+    scheduling.update_meeting(db, world["march"], venue="Room 2")
+
+    again = queue_due(db, BASE_URL, at("2027-03-21T10:30:00"))
+
+    assert again == 0
+    assert len(reminded(db, world["ann"])) == 1

@@ -8,7 +8,10 @@
 
 mail_reminders records what was queued, in the same write, so a pass that runs twice (two
 senders, a crash, a clock that stands still in a test) never queues one twice. A kind the
-person has turned off is recorded too and simply not sent.
+person has turned off is recorded too and simply not sent. It records the start time each
+reminder and briefing was for: a meeting moved after them (its invitation has told people)
+is reminded again when its new time falls in the window, so no one is left with only a
+reminder of the old time.
 """
 
 import json
@@ -43,8 +46,15 @@ WHERE m.kind = 'set_meeting' AND m.status = 'scheduled'
   AND NOT EXISTS (SELECT 1 FROM journal_entries e
                   WHERE e.meeting_id = m.id AND e.author_id = a.person_id)
 ORDER BY m.ends_at, m.id, a.person_id"""
-ALREADY_QUEUED = """SELECT meeting_id, person_id FROM mail_reminders
+ALREADY_QUEUED = """SELECT meeting_id, person_id, starts_at FROM mail_reminders
 WHERE kind = :kind AND meeting_id IN (SELECT value FROM json_each(:ids))"""
+# Kinds about a meeting ahead, sent again for its new time when it moves; a nudge is about a
+# meeting that has happened, once.
+AGAIN_WHEN_MOVED = ("reminder", "facilitator_briefing")
+RECORD = """INSERT INTO mail_reminders (kind, meeting_id, person_id, queued_at, starts_at)
+VALUES (:kind, :meeting_id, :person_id, :queued_at, :starts_at)
+ON CONFLICT (kind, meeting_id, person_id) DO UPDATE SET
+  queued_at = excluded.queued_at, starts_at = excluded.starts_at"""
 
 
 def queue_due(db, base_url, at, reminder_days=DEFAULT_REMINDER_DAYS):
@@ -57,7 +67,7 @@ def queue_due(db, base_url, at, reminder_days=DEFAULT_REMINDER_DAYS):
             *_nudges(db, at),
         ]
         sent = {kind: _already_queued(db, kind, due) for kind in {d[0] for d in due}}
-        fresh = [d for d in due if (d[1]["id"], d[2]) not in sent[d[0]]]
+        fresh = [d for d in due if not _sent_for(sent[d[0]], *d)]
         for kind, meeting, person_id in fresh:
             text, html = BODIES[kind](db, meeting, person_id, base_url)
             subject = f"{SUBJECTS[kind]}: {feeds.clean(meeting['title'])}, "
@@ -74,15 +84,20 @@ def queue_due(db, base_url, at, reminder_days=DEFAULT_REMINDER_DAYS):
                 )
             except MailError:  # an address stored before addresses were checked
                 pass  # skipped and recorded: one bad address must not stop every reminder
-            db["mail_reminders"].insert(
-                {
-                    "kind": kind,
-                    "meeting_id": meeting["id"],
-                    "person_id": person_id,
-                    "queued_at": at.isoformat(),
-                }
+            record = {"kind": kind, "meeting_id": meeting["id"], "person_id": person_id}
+            db.execute(
+                RECORD, {**record, "queued_at": at.isoformat(), "starts_at": meeting["starts_at"]}
             )
         return len(fresh)
+
+
+def _sent_for(sent, kind, meeting, person_id):
+    """Whether this was queued already: for this meeting and person, and for a reminder or
+    briefing, for the meeting's present start."""
+    key = (meeting["id"], person_id)
+    if key not in sent:
+        return False
+    return kind not in AGAIN_WHEN_MOVED or sent[key] == meeting["starts_at"]
 
 
 def _window(db, sql, at, **params):
@@ -114,7 +129,7 @@ def _nudges(db, at):
 def _already_queued(db, kind, due):
     ids = json.dumps(sorted({meeting["id"] for k, meeting, _p in due if k == kind}))
     return {
-        (r["meeting_id"], r["person_id"])
+        (r["meeting_id"], r["person_id"]): r["starts_at"]
         for r in rows(db, ALREADY_QUEUED, {"kind": kind, "ids": ids})
     }
 
