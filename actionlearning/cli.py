@@ -51,16 +51,22 @@ def fail(message):
 )
 def import_people_command(file, programme_id):
     """Add organisations, people and pairs from a CSV; a bad file changes nothing."""
+    from .mail import invitations
     from .programmes import importer
 
     db = get_db()
     if programme_id is not None and programmes.programme(db, programme_id) is None:
         fail(f"No programme with id {programme_id}.")
+    # People placed in a set or programme with meetings ahead are invited to them, as when an
+    # organiser adds them on the web; rows may name any programme.
+    scope = [programme_id] if programme_id is not None else programmes.programme_ids(db)
+    settings = invitations.settings_for(current_app)
     try:
-        # The server's operator may place any account, whatever programme it is in.
-        counts = importer.import_people(
-            db, importer.decode(file.read()), programme_id, by=programmes.OPERATOR
-        )
+        with invitations.queued_for_changes(db, settings, programme_ids=scope):
+            # The server's operator may place any account, whatever programme it is in.
+            counts = importer.import_people(
+                db, importer.decode(file.read()), programme_id, by=programmes.OPERATOR
+            )
     except importer.ImportRejected as error:
         fail(str(error))
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())

@@ -2,6 +2,7 @@
 write, send-mail delivers them to a real SMTP server on loopback, and each one parses as a
 mail client and four calendar parsers read it, matching the person's calendar feed."""
 
+import io
 import json
 import os
 import re
@@ -622,3 +623,67 @@ def test_killed_sender_writes_every_persons_invitation_duplicating_at_most_one(
     counts = Counter(m["To"].addresses[0].addr_spec for m in mail_server.parsed())
     assert set(counts) == everyone
     assert sum(counts.values()) - len(everyone) <= 1
+
+
+# People imported from a spreadsheet into a programme and its sets are invited, as people
+# added on the web are.
+
+IMPORTED = (
+    "email,name,role,organisation,organisation_kind,pair,priority_area,partnering_model,"
+    "learning_set\n"
+    "amira@example.org,Amira Haddad,participant,Islington PCT,nhs,islington,Brokerage,"
+    "voluntary,Thames set\n"
+    "tom@example.org,Tom Gallagher,participant,Islington Council,local_authority,islington,"
+    "Brokerage,voluntary,Thames set\n"
+)
+IMPORTED_INVITATIONS = [
+    (address, f"Invitation: {title}")
+    for address in ("amira@example.org", "tom@example.org")
+    for title in ("April set", "March set", "Pooled budgets")
+]
+
+
+def test_people_imported_on_the_web_are_invited_to_their_meetings_ahead(
+    db, app, organiser, world, programme_id
+):
+    path = f"/programmes/{programme_id}/import"
+
+    response = organiser.post(
+        path,
+        data={
+            "csrf_token": csrf_token(organiser, path),
+            "file": (io.BytesIO(IMPORTED.encode()), "people.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 200
+    assert "e-mailed invitations to its meetings ahead" in response.get_data(as_text=True)
+    assert outbox_invitations(db, app) == IMPORTED_INVITATIONS
+
+
+def test_people_imported_by_the_command_are_invited_to_their_meetings_ahead(
+    db, app, runner, world, programme_id, tmp_path
+):
+    path = tmp_path / "people.csv"
+    # Rows that name their programme, as a file for several programmes would.
+    lines = IMPORTED.splitlines(keepends=True)
+    path.write_text(
+        "programme," + lines[0] + "".join("Test programme," + line for line in lines[1:])
+    )
+
+    result = runner.invoke(args=["import-people", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert outbox_invitations(db, app) == IMPORTED_INVITATIONS
+
+
+def test_refused_import_invites_no_one(db, app, runner, world, programme_id, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(IMPORTED.replace("tom@example.org", "tom@"))
+
+    result = runner.invoke(args=["import-people", str(path), "--programme", str(programme_id)])
+
+    assert result.exit_code == 1
+    assert outbox_invitations(db, app) == []
+    assert rows(db, "SELECT meeting_id FROM invitation_fanouts") == []

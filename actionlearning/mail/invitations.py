@@ -32,8 +32,11 @@ from ..db import now, one, rows, write
 from ..membership import programmes_organised_by
 from . import MailError, queue_message
 
-# The meetings a change may touch that still lie ahead: in a programme, or one meeting.
+# The meetings a change may touch that still lie ahead: in a programme, in several (an
+# import), or one meeting.
 PROGRAMME_MEETINGS = "SELECT id FROM meetings WHERE programme_id = :scope AND ends_at > :now"
+PROGRAMMES_MEETINGS = """SELECT id FROM meetings WHERE ends_at > :now
+AND programme_id IN (SELECT value FROM json_each(:scope))"""
 ONE_MEETING = "SELECT id FROM meetings WHERE id = :scope AND ends_at > :now"
 MEETING_STATES = """SELECT id, programme_id, learning_set_id, kind, sequence, status
 FROM meetings WHERE id IN (SELECT value FROM json_each(:ids))"""
@@ -79,15 +82,21 @@ def sender_settings(base_url, sender):
 
 
 @contextmanager
-def queued_for_changes(db, settings, programme_id=None, meeting_id=None):
+def queued_for_changes(db, settings, programme_id=None, meeting_id=None, programme_ids=None):
     """One write around a change to meetings or to who they concern, that also records the
     invitations it causes (queue_fanouts): both commit, or (the change raising) neither.
 
-    Scope: one meeting (meeting_id) or every meeting ahead in a programme (programme_id),
-    which is what a new meeting, a series or a change to pairs and sets may touch.
+    Scope: one meeting (meeting_id), every meeting ahead in a programme (programme_id), which
+    is what a new meeting, a series or a change to pairs and sets may touch, or in several
+    (programme_ids: an import whose rows name their programmes).
     With settings None (invitations turned off) it is only the write.
     """
-    scope = (ONE_MEETING, meeting_id) if meeting_id else (PROGRAMME_MEETINGS, programme_id)
+    if meeting_id:
+        scope = (ONE_MEETING, meeting_id)
+    elif programme_ids is not None:
+        scope = (PROGRAMMES_MEETINGS, json.dumps(sorted(programme_ids)))
+    else:
+        scope = (PROGRAMME_MEETINGS, programme_id)
     with write(db):
         if settings is None:
             yield

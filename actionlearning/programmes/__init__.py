@@ -40,6 +40,11 @@ def programme(db, programme_id):
     return one(db, "SELECT * FROM programmes WHERE id = ?", [programme_id])
 
 
+def programme_ids(db):
+    """The id of every programme: what the server's operator (OPERATOR) may act on."""
+    return [row["id"] for row in rows(db, "SELECT id FROM programmes ORDER BY id")]
+
+
 def role_in_programme(db, person_id, programme_id):
     """'participant', 'facilitator', 'organiser' or None for someone outside it."""
     row = one(

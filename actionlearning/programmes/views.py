@@ -222,7 +222,10 @@ def import_people(programme_id):
     if form.validate_on_submit():
         text = importer.decode(request.files["file"].read())
         try:
-            result = importer.import_people(db, text, programme_id=programme_id, by=current_user.id)
+            with invitations_for(programme_id):  # people placed in sets are invited
+                result = importer.import_people(
+                    db, text, programme_id=programme_id, by=current_user.id
+                )
         except importer.ImportRejected as error:
             errors = error.problems
     return render_template(
