@@ -15,8 +15,8 @@ import recurring_ical_events
 import vobject
 from icalendar import Calendar
 
-from actionlearning import auth, create_app, feeds, scheduling
-from actionlearning.db import rows
+from actionlearning import auth, create_app, feeds, governance, scheduling
+from actionlearning.db import one, rows
 from actionlearning.journal.entries import create_entry
 from actionlearning.mail import invitations
 
@@ -687,3 +687,19 @@ def test_refused_import_invites_no_one(db, app, runner, world, programme_id, tmp
     assert result.exit_code == 1
     assert outbox_invitations(db, app) == []
     assert rows(db, "SELECT meeting_id FROM invitation_fanouts") == []
+
+
+def test_erased_person_is_taken_out_of_invitations_not_yet_written(
+    db, app, organiser, world, programme_id
+):
+    erased = world["newcomers"][0]
+    address = email_of(db, erased)
+    move(organiser, world["seminar"], "2027-03-31", "12:30", "14:00", title="Pooled budgets")
+
+    governance.erase_person(db, erased)
+    waiting = json.loads(one(db, "SELECT recipients FROM invitation_fanouts")["recipients"])
+    write_messages(db, app)
+
+    assert str(erased) not in waiting
+    assert address not in {r["to_addr"] for r in rows(db, "SELECT to_addr FROM outbox")}
+    assert len(rows(db, "SELECT id FROM outbox")) == len(waiting) > 0
