@@ -3,7 +3,7 @@
 import os
 import secrets
 
-from flask import Flask, request, url_for
+from flask import Flask
 
 CONFIG_TEMPLATE = """\
 # Local configuration for this installation. Never commit this file.
@@ -53,7 +53,7 @@ def create_app(config=None, instance_path=None):
     security.init_app(app)
     auth_views.login_manager.init_app(app)
     _register_blueprints(app)
-    _register_nav_url(app)
+    security.exempt_from_csrf(app)
     # Browsers, feed readers and bookmarks ask for /favicon.ico whatever the page links.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
     _register_dates(app)
@@ -99,22 +99,6 @@ def _register_blueprints(app):
         mail_views,
     ):
         app.register_blueprint(module.bp)
-
-
-def _register_nav_url(app):
-    """nav_url(endpoint) for templates: url_for() of a page without arguments, built once.
-
-    The header of every page links the same dozen pages, and building each link anew
-    cost about 5% of a journal page (bench/journal.py). Remembered per mount point.
-    """
-    built = {}
-
-    @app.template_global()
-    def nav_url(endpoint):
-        key = (request.script_root, endpoint)
-        if key not in built:
-            built[key] = url_for(endpoint)
-        return built[key]
 
 
 def _register_dates(app):

@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from flask import render_template, request
-from flask.sessions import SecureCookieSessionInterface
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import PasswordField, StringField, TextAreaField
@@ -92,22 +91,6 @@ def is_local_path(target):
     return not parts.scheme and not parts.netloc
 
 
-class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed cookie session, with its signer built once per key, not per request.
-
-    Flask builds a new serializer on every request, which costs more than the rest of
-    opening a session. The cookie holds only Flask-Login's session token and the CSRF
-    secret: who is signed in is decided by the login_sessions table (auth.py).
-    """
-
-    def get_signing_serializer(self, app):
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        cached = getattr(self, "_signer", None)
-        if cached is None or cached[0] != keys:
-            cached = self._signer = (keys, super().get_signing_serializer(app))
-        return cached[1]
-
-
 NO_SNIFF = ("X-Content-Type-Options", "nosniff")  # no guessing a response's type from its bytes
 
 
@@ -150,20 +133,14 @@ def render_error(code, message=None):
 CSRF_EXEMPT = frozenset({"mail.unsubscribe_link"})
 
 
-def init_app(app):
-    app.session_interface = SessionCookies()
-    # Flask-WTF's own check looks up exemptions before the method on every request;
-    # nothing here is exempt, so only requests that can change something are checked.
-    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    csrf.init_app(app)
-    unsafe = frozenset(app.config["WTF_CSRF_METHODS"])
+def exempt_from_csrf(app):
+    """Once the blueprints are registered: Flask-WTF's CSRFProtect skips CSRF_EXEMPT."""
+    for endpoint in CSRF_EXEMPT:
+        csrf.exempt(app.view_functions[endpoint])
 
-    @app.before_request
-    def check_csrf():
-        if request.method in unsafe and app.config["WTF_CSRF_ENABLED"]:
-            if request.endpoint in CSRF_EXEMPT:
-                return
-            csrf.protect()
+
+def init_app(app):
+    csrf.init_app(app)  # every POST, PUT, PATCH and DELETE needs the form's token
 
     @app.before_request
     def refuse_control_characters_in_the_address():

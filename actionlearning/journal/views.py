@@ -1,8 +1,6 @@
 """Journal pages: thin views over the queries and actions in actionlearning.journal."""
 
-import functools
 from datetime import date
-from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -35,17 +33,6 @@ def journal_labels():
         "journal_themes": journal.THEMES,
         "journal_sections": journal.CASE_STUDY_SECTIONS,
     }
-
-
-@bp.app_template_filter("label_href")
-@functools.lru_cache(maxsize=1024)
-def label_href(label, list_url, key):
-    """'/journal?theme=data%20and%20information': a list filtered by a theme or tag.
-
-    Remembered: every row of every list links its labels, and a programme uses a few
-    dozen. One string, so the template escapes one value per link, not two.
-    """
-    return f"{list_url}?{key}={quote(label)}"  # quote() is Jinja's urlencode for a string
 
 
 def _choices(pairs):
