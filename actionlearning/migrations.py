@@ -700,6 +700,51 @@ def m016_invitation_fanouts(db):
     )
 
 
+def m017_journal_cards(db):
+    """An entry's card as the lists show it, rendered when the entry is saved
+    (journal/cards.py); NULL until then, and again whenever something it shows changes
+    elsewhere, which these triggers catch however the change is made."""
+    db.execute("ALTER TABLE journal_entries ADD COLUMN card_html TEXT")
+    # The search index is rewritten only when the text changes, not when a card is stored
+    # or dropped. (Re-indexing from inside another trigger's update of the same row also
+    # deleted the old text from the index twice, which FTS5 reports as a malformed file.)
+    db.execute("DROP TRIGGER journal_entries_au")
+    db.execute(
+        """CREATE TRIGGER journal_entries_au
+        AFTER UPDATE OF title, body, what_happened, so_what, now_what ON journal_entries BEGIN
+          INSERT INTO journal_entries_fts
+            (journal_entries_fts, rowid, title, body, what_happened, so_what, now_what)
+            VALUES ('delete', old.rowid, old.title, old.body, old.what_happened, old.so_what,
+              old.now_what);
+          INSERT INTO journal_entries_fts (rowid, title, body, what_happened, so_what, now_what)
+            VALUES (new.rowid, new.title, new.body, new.what_happened, new.so_what, new.now_what);
+        END"""
+    )
+    stale = "UPDATE journal_entries SET card_html = NULL WHERE"
+    for name, event, condition in (
+        (
+            "entry",
+            "UPDATE OF author_id, meeting_id, visibility, created_at ON journal_entries",
+            "id = NEW.id",
+        ),
+        ("theme_added", "INSERT ON journal_entry_themes", "id = NEW.entry_id"),
+        ("theme_removed", "DELETE ON journal_entry_themes", "id = OLD.entry_id"),
+        ("tag_added", "INSERT ON journal_entry_tags", "id = NEW.entry_id"),
+        ("tag_removed", "DELETE ON journal_entry_tags", "id = OLD.entry_id"),
+        ("author", "UPDATE OF name ON people", "author_id = NEW.id"),
+        ("meeting", "UPDATE OF title, starts_at ON meetings", "meeting_id = NEW.id"),
+        ("zone", "UPDATE OF time_zone ON programmes", "programme_id = NEW.id"),
+    ):
+        db.execute(
+            f"CREATE TRIGGER journal_card_{name} AFTER {event} BEGIN {stale} {condition}; END"
+        )
+    # Before: a meeting's deletion may clear its entries' meeting_id first.
+    db.execute(
+        "CREATE TRIGGER journal_card_meeting_deleted BEFORE DELETE ON meetings "
+        f"BEGIN {stale} meeting_id = OLD.id; END"
+    )
+
+
 MIGRATIONS = [
     m001_core_tables,
     m002_scheduling_tables,
@@ -717,4 +762,5 @@ MIGRATIONS = [
     m015_evaluation_figures,
     m018_retention_notices,
     m016_invitation_fanouts,
+    m017_journal_cards,
 ]

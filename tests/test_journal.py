@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from actionlearning import journal
+from actionlearning import auth, journal, scheduling
 from actionlearning.db import write
 from actionlearning.journal.entries import add_response, create_entry, delete_entry, update_entry
 from actionlearning.journal.export import journal_markdown, own_journal
@@ -502,6 +502,41 @@ def test_shared_list_shows_others_entries_by_level(client, login, make_entry, pa
 
     assert "For my pair" in pair_only
     assert "For everyone" not in pair_only
+
+
+def test_list_card_follows_a_renamed_author_and_a_moved_meeting(
+    client, db, login, pair_members, programme_id
+):
+    author, _, pair_id = pair_members
+    meeting_id = add_meeting(
+        db,
+        programme_id,
+        set_of(db, pair_id),
+        "2026-10-13T09:00:00+00:00",
+        "2026-10-13T12:00:00+00:00",
+        "October set",
+    )
+    create_entry(db, author, title="After October", body="B", meeting_id=meeting_id)
+    auth.update_person(db, author, "Renamed Author")
+    scheduling.update_meeting(db, meeting_id, title="Moved set")
+    login(author)
+
+    page = client.get("/journal").get_data(as_text=True)
+
+    assert "Renamed Author" in page
+    assert "Moved set · Tue 13 Oct 2026, 10:00" in page
+    assert "October set" not in page
+
+
+def test_list_card_shows_an_edited_entry_as_saved(client, db, login, pair_members):
+    author, _, _ = pair_members
+    entry_id = create_entry(db, author, title="T", body="B", themes=["culture"], tags="walk")
+    update_entry(db, author, entry_id, title="T", body="B", themes=["leadership"], tags="run")
+    login(author)
+
+    page = client.get("/journal").get_data(as_text=True)
+
+    assert re.findall(r'href="\?(?:theme|tag)=(\w+)"', page) == ["leadership", "run"]
 
 
 # Search

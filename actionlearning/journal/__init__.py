@@ -91,7 +91,7 @@ VISIBLE = _visible_sql(":me")
 # (author, time zone, themes, tags, meeting) and the joins those labels come from.
 _ALL_COLUMNS = "e.*"
 # What a list row shows (templates/journal/_list.html): no entry text.
-_LIST_COLUMNS = "e.id, e.author_id, e.meeting_id, e.title, e.visibility, e.created_at"
+_LIST_COLUMNS = "e.id, e.author_id, e.meeting_id, e.title, e.visibility, e.created_at, e.card_html"
 _LABEL_COLUMNS = """a.name AS author_name, pr.time_zone,
     (SELECT group_concat(t.theme, '|') FROM journal_entry_themes t WHERE t.entry_id = e.id)
         AS theme_list,

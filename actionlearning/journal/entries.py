@@ -29,6 +29,7 @@ from . import (
     visible_entry,
     writable_programmes,
 )
+from .cards import store_card
 
 
 def parse_tags(text):
@@ -166,6 +167,7 @@ def create_entry(db, author_id, programme_id=None, **fields):
             .last_pk
         )
         _store_labels(db, entry_id, themes, tags)
+        store_card(db, author_id, entry_id)
     return entry_id
 
 
@@ -188,6 +190,7 @@ def update_entry(db, author_id, entry_id, **fields):
         )
         db["journal_entries"].update(entry_id, {**row, "updated_at": now()})
         _store_labels(db, entry_id, themes, tags)
+        store_card(db, author_id, entry_id)
     return entry_id
 
 
