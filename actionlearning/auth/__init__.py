@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
-from ..db import now, write
+from ..db import now, one, rows, write
 from ..mail.account import queue_account_link
 from ..text import has_line_controls
 
@@ -41,13 +41,11 @@ def normalise_email(email):
 
 
 def person_by_email(db, email):
-    rows = list(db.query("SELECT * FROM people WHERE email = ?", [normalise_email(email)]))
-    return rows[0] if rows else None
+    return one(db, "SELECT * FROM people WHERE email = ?", [normalise_email(email)])
 
 
 def person(db, person_id):
-    rows = list(db.query("SELECT * FROM people WHERE id = ?", [person_id]))
-    return rows[0] if rows else None
+    return one(db, "SELECT * FROM people WHERE id = ?", [person_id])
 
 
 def session_person(db, token, idle_minutes):
@@ -274,15 +272,13 @@ def create_account_link(db, person_id, purpose, created_by=None):
 
 def account_link(db, token):
     """The unused, unexpired link for a token, with its active person, or None."""
-    rows = list(
-        db.query(
-            """SELECT l.*, p.name, p.email FROM account_links l JOIN people p ON p.id = l.person_id
+    return one(
+        db,
+        """SELECT l.*, p.name, p.email FROM account_links l JOIN people p ON p.id = l.person_id
            WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ?
              AND p.is_active = 1""",
-            [hash_token(token), now()],
-        )
+        [hash_token(token), now()],
     )
-    return rows[0] if rows else None
 
 
 def account_links_for(db, person_id):
@@ -290,13 +286,12 @@ def account_links_for(db, person_id):
 
     Shown to the person, so a reset link used by someone else cannot go unnoticed.
     """
-    return list(
-        db.query(
-            """SELECT l.purpose, l.created_at, l.expires_at, l.used_at, i.name AS issued_by
+    return rows(
+        db,
+        """SELECT l.purpose, l.created_at, l.expires_at, l.used_at, i.name AS issued_by
            FROM account_links l LEFT JOIN people i ON i.id = l.created_by
            WHERE l.person_id = ? ORDER BY l.created_at DESC, l.id DESC""",
-            [person_id],
-        )
+        [person_id],
     )
 
 

@@ -178,13 +178,12 @@ def blank_case_study(pair):
 
 def history(db, case_study_id):
     """Every save and workflow step, newest first, with who and when."""
-    return list(
-        db.query(
-            """SELECT r.id, r.revision, r.kind, r.comment, r.saved_at, p.name AS person_name
+    return rows(
+        db,
+        """SELECT r.id, r.revision, r.kind, r.comment, r.saved_at, p.name AS person_name
                FROM case_study_revisions r LEFT JOIN people p ON p.id = r.person_id
                WHERE r.case_study_id = ? ORDER BY r.id DESC""",
-            [case_study_id],
-        )
+        [case_study_id],
     )
 
 
@@ -238,16 +237,14 @@ def excerpts_for_editor(db, pair_id):
 def changes_since(db, case_study_id, base_revision):
     """What changed between a saved revision and now, field by field: the current text
     and a line diff; plus who saved since."""
-    rows = db.query(_CASE_STUDY_ROWS + "WHERE c.id = ?", [case_study_id])
-    current = _snapshot(_case_study(next(iter(rows))))
-    base_rows = list(
-        db.query(
-            """SELECT * FROM case_study_revisions
-               WHERE case_study_id = ? AND revision = ? AND kind = 'save'""",
-            [case_study_id, base_revision],
-        )
+    current = _snapshot(_case_study(one(db, _CASE_STUDY_ROWS + "WHERE c.id = ?", [case_study_id])))
+    base_row = one(
+        db,
+        """SELECT * FROM case_study_revisions
+           WHERE case_study_id = ? AND revision = ? AND kind = 'save'""",
+        [case_study_id, base_revision],
     )
-    base = _revision_snapshot(base_rows[0]) if base_rows else _empty_snapshot()
+    base = _revision_snapshot(base_row) if base_row else _empty_snapshot()
     changes = []
     for field, label in FIELD_LABELS.items():
         before, after = base[field], current[field]
@@ -257,14 +254,13 @@ def changes_since(db, case_study_id, base_revision):
             before.splitlines(), after.splitlines(), "before", "now", lineterm="", n=1
         )
         changes.append({"field": field, "label": label, "theirs": after, "diff": list(diff)[2:]})
-    savers = list(
-        db.query(
-            """SELECT r.revision, r.saved_at, p.name AS person_name
+    savers = rows(
+        db,
+        """SELECT r.revision, r.saved_at, p.name AS person_name
                FROM case_study_revisions r LEFT JOIN people p ON p.id = r.person_id
                WHERE r.case_study_id = ? AND r.kind = 'save' AND r.revision > ?
                ORDER BY r.revision""",
-            [case_study_id, base_revision],
-        )
+        [case_study_id, base_revision],
     )
     return changes, savers
 

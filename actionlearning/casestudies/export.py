@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..db import now
+from ..db import now, one, rows
 from ..evaluation.pack import evaluation_section
 from ..portable_markdown import front_matter_text, inline, markdown_from_html
 from . import SECTIONS, STATUSES, CaseStudyError, _case_study, members_of_pairs
@@ -50,15 +50,15 @@ class ExportError(CaseStudyError):
 def programme_for_export(db, programme_id=None):
     """The programme to export: the one asked for, or the only one there is."""
     if programme_id is not None:
-        rows = list(db.query("SELECT * FROM programmes WHERE id = ?", [programme_id]))
-        if not rows:
+        found = one(db, "SELECT * FROM programmes WHERE id = ?", [programme_id])
+        if found is None:
             raise ExportError(f"No programme with id {programme_id}.")
-        return rows[0]
-    rows = list(db.query("SELECT * FROM programmes ORDER BY starts_on DESC, id"))
-    if len(rows) != 1:
-        listing = ", ".join(f"{r['id']} ({r['name']})" for r in rows) or "none yet"
+        return found
+    every = rows(db, "SELECT * FROM programmes ORDER BY starts_on DESC, id")
+    if len(every) != 1:
+        listing = ", ".join(f"{r['id']} ({r['name']})" for r in every) or "none yet"
         raise ExportError(f"Choose a programme with --programme ID. Programmes: {listing}.")
-    return rows[0]
+    return every[0]
 
 
 _STUDY_ROWS = """SELECT c.*, p.borough, p.priority_area, p.partnering_model, p.name AS pair_name,
@@ -86,12 +86,12 @@ def studies_for_export(db, programme_id, status="approved"):
     if status == "approved":
         sql += " AND c.status = 'approved'"
     sql += " ORDER BY p.borough, c.title, c.id"
-    return _with_members(db, db.query(sql, [programme_id]))
+    return _with_members(db, rows(db, sql, [programme_id]))
 
 
 def case_study_file(db, pair_id):
     """(file name, Markdown) for one pair's case study, or None before its first save."""
-    studies = _with_members(db, db.query(_STUDY_ROWS + "c.pair_id = ?", [pair_id]))
+    studies = _with_members(db, rows(db, _STUDY_ROWS + "c.pair_id = ?", [pair_id]))
     if not studies:
         return None
     programme = programme_for_export(db, studies[0]["programme_id"])
@@ -305,7 +305,8 @@ def _programme_summary(db, programme, studies, at):
 
 
 def _organisations_summary(db, programme_id):
-    rows = db.query(
+    organisations = rows(
+        db,
         """SELECT DISTINCT o.name, o.kind FROM organisations o
            JOIN people p ON p.organisation_id = o.id
            JOIN programme_members m ON m.person_id = p.id AND m.programme_id = ?
@@ -313,7 +314,7 @@ def _organisations_summary(db, programme_id):
         [programme_id],
     )
     by_kind = {}
-    for row in rows:
+    for row in organisations:
         by_kind.setdefault(row["kind"], []).append(inline(row["name"]))
     lines = [
         f"- **{label}:** {', '.join(by_kind[kind])}"
@@ -324,7 +325,8 @@ def _organisations_summary(db, programme_id):
 
 
 def _learning_sets_summary(db, programme_id):
-    rows = db.query(
+    learning_sets = rows(
+        db,
         """SELECT s.name, f.name AS facilitator,
               (SELECT group_concat(coalesce(nullif(p.borough, ''), p.priority_area), ', ')
                FROM (SELECT * FROM pairs WHERE learning_set_id = s.id ORDER BY borough) p)
@@ -334,7 +336,7 @@ def _learning_sets_summary(db, programme_id):
         [programme_id],
     )
     lines = []
-    for row in rows:
+    for row in learning_sets:
         line = f"- **{inline(row['name'])}**"
         if row["facilitator"]:
             line += f", facilitated by {inline(row['facilitator'])}"
@@ -345,7 +347,8 @@ def _learning_sets_summary(db, programme_id):
 
 
 def _seminars_summary(db, programme, at):
-    rows = db.query(
+    seminars = rows(
+        db,
         """SELECT m.title, m.starts_at, m.speaker, m.speaker_organisation, m.topic,
               (SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id
                AND a.status = 'attended' AND m.ends_at <= :at) AS attended
@@ -354,7 +357,7 @@ def _seminars_summary(db, programme, at):
         {"programme": programme["id"], "at": at},
     )
     lines = []
-    for row in rows:
+    for row in seminars:
         day = long_date(local_date(row["starts_at"], programme["time_zone"]))
         line = f"- **{day}:** *{inline(row['title'])}*"
         speaker = ", ".join(p for p in (row["speaker"], row["speaker_organisation"]) if p)
@@ -371,9 +374,9 @@ def _seminars_summary(db, programme, at):
 def _attendance_summary(db, programme_id, at):
     """Figures for the meetings held by `at` (ended, not cancelled) with attendance recorded,
     by kind of meeting; apologies sent ahead for a meeting still to come are not counted."""
-    rows = list(
-        db.query(
-            """SELECT m.kind, count(DISTINCT m.id) AS meetings,
+    figures = rows(
+        db,
+        """SELECT m.kind, count(DISTINCT m.id) AS meetings,
                   sum(a.status = 'attended') AS attended,
                   sum(a.status = 'apologies') AS apologies,
                   sum(a.status = 'absent') AS absent, count(*) AS recorded
@@ -381,16 +384,15 @@ def _attendance_summary(db, programme_id, at):
                WHERE m.programme_id = :programme AND m.status != 'cancelled'
                AND m.ends_at <= :at
                GROUP BY m.kind ORDER BY m.kind""",
-            {"programme": programme_id, "at": at},
-        )
+        {"programme": programme_id, "at": at},
     )
-    if not rows:
+    if not figures:
         return "No attendance recorded yet."
     lines = [
         "| Meetings | Held | Attended | Apologies | Absent | Attendance |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row in rows:
+    for row in figures:
         label = MEETING_KIND_LABELS.get(row["kind"], inline(row["kind"]))
         rate = round(100 * row["attended"] / row["recorded"])
         lines.append(
@@ -458,7 +460,7 @@ def case_study_document(db, pair_id):
     """One case study for any format: {name (without extension), title, subtitle,
     markdown (the whole file), body (Markdown below the title)}, or None before its first
     save."""
-    studies = _with_members(db, db.query(_STUDY_ROWS + "c.pair_id = ?", [pair_id]))
+    studies = _with_members(db, rows(db, _STUDY_ROWS + "c.pair_id = ?", [pair_id]))
     if not studies:
         return None
     study = studies[0]

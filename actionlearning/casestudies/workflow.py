@@ -6,7 +6,7 @@ based on the latest revision; each is logged in case_study_revisions like a save
 """
 
 from .. import audit
-from ..db import now, write
+from ..db import now, one, write
 from ..mail.notifications import queue_case_study_notices
 from ..text import has_control_characters, rendered
 from . import (
@@ -38,8 +38,10 @@ def _for_change(db, pair_id, base_revision, allowed_from):
 
 
 def _audit(db, kind, person_id, pair_id, revision):
-    programme_id = db.execute("SELECT programme_id FROM pairs WHERE id = ?", [pair_id]).fetchone()
-    audit.record(db, kind, person_id, None, programme_id[0], pair_id=pair_id, revision=revision)
+    found = one(db, "SELECT programme_id FROM pairs WHERE id = ?", [pair_id])
+    audit.record(
+        db, kind, person_id, None, found["programme_id"], pair_id=pair_id, revision=revision
+    )
 
 
 def submit_case_study(db, pair_id, person_id, base_revision, base_url=None):

@@ -364,7 +364,7 @@ def _serialise(calendar, rows, base_url, time_zone):
 def feed_meetings(db, feed):
     """The meetings of a feed with their programme's zone and names, earliest first."""
     sql = WITH_CONTEXT.format(meetings=FEED_MEETINGS[feed["scope"]]) + " ORDER BY m.starts_at"
-    return list(db.query(sql, {"id": feed["subject_id"], "me": feed["subject_id"]}))
+    return rows(db, sql, {"id": feed["subject_id"], "me": feed["subject_id"]})
 
 
 def feed_calendar(db, feed, base_url):
@@ -396,8 +396,7 @@ LEFT_MEETING = "You are no longer expected at this meeting."
 
 def invitation_meeting(db, meeting_id):
     """A meeting as invitation() needs it (programme zone, names, facilitator), or None."""
-    found = rows(db, INVITATION_MEETING, {"id": meeting_id})
-    return found[0] if found else None
+    return one(db, INVITATION_MEETING, {"id": meeting_id})
 
 
 def invitation_organiser(row, attendee_id, mailbox):

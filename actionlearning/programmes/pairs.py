@@ -4,7 +4,8 @@ to eight people with a facilitator that pairs meet in. The checks that refuse a 
 and the warnings that only advise (same organisation, a set too small or without a
 facilitator) live here; who is in the programme, and in which role, comes from the package."""
 
-from ..db import now, write
+from .. import membership
+from ..db import now, one, rows, write
 from ..text import has_control_characters, has_line_controls, plain_markdown, rendered
 from . import ORGANISATION_KINDS, ProgrammeError, role_in_programme
 
@@ -26,22 +27,21 @@ DEFAULT_GROUND_RULES = (
 
 def pair(db, pair_id):
     """The pair's row with its member ids, or None."""
-    rows = list(db.query("SELECT * FROM pairs WHERE id = ?", [pair_id]))
-    if not rows:
+    found = one(db, "SELECT * FROM pairs WHERE id = ?", [pair_id])
+    if found is None:
         return None
-    member_ids = db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair_id])
-    return {**rows[0], "member_ids": [m for (m,) in member_ids]}
+    members = rows(db, "SELECT person_id FROM pair_members WHERE pair_id = ?", [pair_id])
+    return {**found, "member_ids": [m["person_id"] for m in members]}
 
 
 def pair_members(db, pair_id):
-    return list(
-        db.query(
-            """SELECT p.id, p.name, o.name AS organisation FROM pair_members pm
+    return rows(
+        db,
+        """SELECT p.id, p.name, o.name AS organisation FROM pair_members pm
             JOIN people p ON p.id = pm.person_id
             LEFT JOIN organisations o ON o.id = p.organisation_id
             WHERE pm.pair_id = ? ORDER BY p.name""",
-            [pair_id],
-        )
+        [pair_id],
     )
 
 
@@ -51,20 +51,19 @@ def pair_warnings(db, member_ids):
     ids = list(dict.fromkeys(member_ids))
     if not ids:
         return []
-    rows = list(
-        db.query(
-            f"""SELECT p.name, o.id AS organisation_id, o.name AS organisation, o.kind
+    people = rows(
+        db,
+        f"""SELECT p.name, o.id AS organisation_id, o.name AS organisation, o.kind
             FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
             WHERE p.id IN ({", ".join("?" for _ in ids)})""",
-            ids,
-        )
+        ids,
     )
     warnings = []
-    organisations_seen = [r["organisation_id"] for r in rows if r["organisation_id"]]
+    organisations_seen = [r["organisation_id"] for r in people if r["organisation_id"]]
     if len(organisations_seen) != len(set(organisations_seen)):
         warnings.append("Two partners work for the same organisation.")
-    kinds = {r["kind"] for r in rows}
-    if len(rows) > 1 and len(kinds) == 1 and None not in kinds:
+    kinds = {r["kind"] for r in people}
+    if len(people) > 1 and len(kinds) == 1 and None not in kinds:
         warnings.append(
             f"Every partner is from the same kind of agency ({ORGANISATION_KINDS[kinds.pop()]})."
         )
@@ -73,13 +72,12 @@ def pair_warnings(db, member_ids):
 
 def pairs_for_programme(db, programme_id):
     """The programme's pairs with members, set and warnings, by borough."""
-    pairs = list(
-        db.query(
-            """SELECT p.*, s.name AS learning_set_name FROM pairs p
+    pairs = rows(
+        db,
+        """SELECT p.*, s.name AS learning_set_name FROM pairs p
             LEFT JOIN learning_sets s ON s.id = p.learning_set_id
             WHERE p.programme_id = ? ORDER BY p.borough, p.priority_area""",
-            [programme_id],
-        )
+        [programme_id],
     )
     for pair in pairs:
         pair["members"] = pair_members(db, pair["id"])
@@ -88,24 +86,23 @@ def pairs_for_programme(db, programme_id):
 
 
 def learning_set(db, learning_set_id):
-    rows = list(
-        db.query(
-            """SELECT s.*, f.name AS facilitator_name FROM learning_sets s
+    return one(
+        db,
+        """SELECT s.*, f.name AS facilitator_name FROM learning_sets s
             LEFT JOIN people f ON f.id = s.facilitator_id WHERE s.id = ?""",
-            [learning_set_id],
-        )
+        [learning_set_id],
     )
-    return rows[0] if rows else None
 
 
 def learning_set_warnings(db, learning_set_id):
     """Warnings about a set's size and facilitator."""
     row = learning_set(db, learning_set_id)
-    members = db.execute(
-        """SELECT count(DISTINCT pm.person_id) FROM pair_members pm
+    members = one(
+        db,
+        """SELECT count(DISTINCT pm.person_id) AS n FROM pair_members pm
         JOIN pairs p ON p.id = pm.pair_id WHERE p.learning_set_id = ?""",
         [learning_set_id],
-    ).fetchone()[0]
+    )["n"]
     low, high = SET_SIZE
     warnings = []
     if not low <= members <= high:
@@ -117,32 +114,28 @@ def learning_set_warnings(db, learning_set_id):
 
 def learning_sets_of_member(db, person_id):
     """The learning sets this person belongs to through their pairs, by name."""
-    return list(
-        db.query(
-            """SELECT DISTINCT s.id, s.name FROM learning_sets s
-               JOIN pairs p ON p.learning_set_id = s.id
-               JOIN pair_members pm ON pm.pair_id = p.id AND pm.person_id = ?
-               ORDER BY s.name""",
-            [person_id],
-        )
+    return rows(
+        db,
+        f"""SELECT s.id, s.name FROM learning_sets s
+           WHERE s.id IN ({membership.learning_sets_of_member()}) ORDER BY s.name""",
+        {"me": person_id},
     )
 
 
 def learning_sets_for_programme(db, programme_id):
     """The programme's sets with facilitator, pairs, member count and warnings."""
-    sets = list(
-        db.query(
-            """SELECT s.*, f.name AS facilitator_name,
+    sets = rows(
+        db,
+        """SELECT s.*, f.name AS facilitator_name,
               (SELECT count(DISTINCT pm.person_id) FROM pair_members pm
                JOIN pairs p ON p.id = pm.pair_id WHERE p.learning_set_id = s.id) AS member_count
             FROM learning_sets s LEFT JOIN people f ON f.id = s.facilitator_id
             WHERE s.programme_id = ? ORDER BY s.name""",
-            [programme_id],
-        )
+        [programme_id],
     )
     for row in sets:
-        row["pairs"] = list(
-            db.query("SELECT * FROM pairs WHERE learning_set_id = ? ORDER BY borough", [row["id"]])
+        row["pairs"] = rows(
+            db, "SELECT * FROM pairs WHERE learning_set_id = ? ORDER BY borough", [row["id"]]
         )
         row["warnings"] = learning_set_warnings(db, row["id"])
     return sets
@@ -264,10 +257,11 @@ def _pair_values(
         raise ProgrammeError("Every pair member must be in the programme first.", "member_ids")
     if (
         learning_set_id
-        and db.execute(
+        and one(
+            db,
             "SELECT 1 FROM learning_sets WHERE id = ? AND programme_id = ?",
             [learning_set_id, programme_id],
-        ).fetchone()
+        )
         is None
     ):
         raise ProgrammeError(

@@ -365,7 +365,8 @@ def clashes(db, candidate, exclude_meeting_id=None, exclude=()):
     twice, or one person in two places; in other programmes, one person in two places (a
     facilitator may run sets in two cohorts). `exclude`: more meeting ids to leave out."""
     excluded = [exclude_meeting_id or 0, *exclude]
-    others = db.query(
+    others = rows(
+        db,
         f"""SELECT m.*, s.name AS learning_set_name, g.time_zone, g.name AS programme_name
            FROM meetings m JOIN programmes g ON g.id = m.programme_id
            LEFT JOIN learning_sets s ON s.id = m.learning_set_id

@@ -63,11 +63,12 @@ def facilitator_dashboard(db, facilitator_id, at=None):
 
 def _set_summary(db, learning_set, at):
     set_id = learning_set["id"]
-    held = db.execute(
-        """SELECT count(*) FROM meetings WHERE learning_set_id = ? AND status = 'scheduled'
+    held = one(
+        db,
+        """SELECT count(*) AS n FROM meetings WHERE learning_set_id = ? AND status = 'scheduled'
         AND starts_at <= ?""",
         [set_id, at],
-    ).fetchone()[0]
+    )["n"]
     members = _member_summaries(db, set_id, at, held)
     next_meeting = one(
         db,
@@ -117,9 +118,9 @@ def _member_summaries(db, set_id, at, held):
 def overdue_action_points(db, learning_set_id, at=None):
     """Unresolved action points that a later meeting of the set has already passed over:
     made (or last reviewed) at one meeting, and another meeting has been held since."""
-    return list(
-        db.query(
-            """SELECT a.*, p.name AS owner_name, m.starts_at AS made_at FROM action_points a
+    return rows(
+        db,
+        """SELECT a.*, p.name AS owner_name, m.starts_at AS made_at FROM action_points a
             JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
             LEFT JOIN meetings r ON r.id = a.reviewed_at_meeting_id
             WHERE m.learning_set_id = :set
@@ -128,8 +129,7 @@ def overdue_action_points(db, learning_set_id, at=None):
                           AND later.status = 'scheduled' AND later.starts_at <= :at
                           AND later.starts_at > coalesce(r.starts_at, m.starts_at))
             ORDER BY m.starts_at, a.id""",
-            {"set": learning_set_id, "at": at or now()},
-        )
+        {"set": learning_set_id, "at": at or now()},
     )
 
 
@@ -138,22 +138,20 @@ def programme_dashboard(db, programme_id, at=None, limit=UPCOMING_LIMIT):
     for each learning set, its facilitator, attendance across its held meetings, overdue
     action points and next meeting. Callers check that the person organises it."""
     at = at or now()
-    ahead = list(
-        db.query(
-            """SELECT m.*, g.time_zone, s.name AS learning_set_name FROM meetings m
+    ahead = rows(
+        db,
+        """SELECT m.*, g.time_zone, s.name AS learning_set_name FROM meetings m
             JOIN programmes g ON g.id = m.programme_id
             LEFT JOIN learning_sets s ON s.id = m.learning_set_id
             WHERE m.programme_id = ? AND m.ends_at > ? ORDER BY m.starts_at LIMIT ?""",
-            [programme_id, at, limit],
-        )
+        [programme_id, at, limit],
     )
-    sets = list(
-        db.query(
-            """SELECT s.*, f.name AS facilitator_name FROM learning_sets s
+    sets = rows(
+        db,
+        """SELECT s.*, f.name AS facilitator_name FROM learning_sets s
             LEFT JOIN people f ON f.id = s.facilitator_id
             WHERE s.programme_id = ? ORDER BY s.name""",
-            [programme_id],
-        )
+        [programme_id],
     )
     summaries = []
     for learning_set in sets:

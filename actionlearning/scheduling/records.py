@@ -1,7 +1,7 @@
 """What happens at a meeting: attendance, presenter slots, action points and their review,
 and each set's ground rules with who has agreed to them."""
 
-from ..db import now, rows, write
+from ..db import now, one, rows, write
 from ..membership import learning_sets_of_member, organisers_of
 from ..text import has_control_characters
 from . import SchedulingError, meeting, meeting_people, set_member_ids
@@ -45,13 +45,12 @@ def attendance_for_meeting(db, meeting_id):
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
-    return list(
-        db.query(
-            f"""SELECT p.id AS person_id, p.name, coalesce(a.status, '') AS status
+    return rows(
+        db,
+        f"""SELECT p.id AS person_id, p.name, coalesce(a.status, '') AS status
             FROM people p LEFT JOIN attendance a ON a.person_id = p.id AND a.meeting_id = ?
             WHERE p.id IN ({marks}) ORDER BY p.name""",
-            [meeting_id, *ids],
-        )
+        [meeting_id, *ids],
     )
 
 
@@ -113,12 +112,11 @@ def send_apologies(db, meeting_id, person_id, at=None):
 
 
 def presenter_slots(db, meeting_id):
-    return list(
-        db.query(
-            """SELECT s.*, p.name FROM presenter_slots s JOIN people p ON p.id = s.person_id
+    return rows(
+        db,
+        """SELECT s.*, p.name FROM presenter_slots s JOIN people p ON p.id = s.person_id
             WHERE s.meeting_id = ? ORDER BY s.id""",
-            [meeting_id],
-        )
+        [meeting_id],
     )
 
 
@@ -184,13 +182,12 @@ ACTION_POINT_COLUMNS = """a.*, p.name AS owner_name, m.starts_at AS made_at,
 
 
 def action_points_made_at(db, meeting_id):
-    return list(
-        db.query(
-            f"""SELECT {ACTION_POINT_COLUMNS} FROM action_points a
+    return rows(
+        db,
+        f"""SELECT {ACTION_POINT_COLUMNS} FROM action_points a
             JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
             WHERE a.meeting_id = ? ORDER BY a.id""",
-            [meeting_id],
-        )
+        [meeting_id],
     )
 
 
@@ -198,9 +195,9 @@ def action_points_to_review(db, meeting_id):
     """The set's earlier action points due at this meeting: those still unresolved (open, in
     progress, carried forward) or closed by their owner since the last review, and those
     already reviewed at it."""
-    return list(
-        db.query(
-            f"""SELECT {ACTION_POINT_COLUMNS} FROM action_points a
+    return rows(
+        db,
+        f"""SELECT {ACTION_POINT_COLUMNS} FROM action_points a
             JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
             JOIN meetings here ON here.id = :meeting
             LEFT JOIN meetings reviewed ON reviewed.id = a.reviewed_at_meeting_id
@@ -210,8 +207,7 @@ def action_points_to_review(db, meeting_id):
                         OR a.owner_updated_at IS NOT NULL)
                        AND (reviewed.id IS NULL OR reviewed.starts_at < here.starts_at)))
             ORDER BY m.starts_at, a.id""",
-            {"meeting": meeting_id},
-        )
+        {"meeting": meeting_id},
     )
 
 
@@ -236,15 +232,13 @@ def review_action_point(db, action_point_id, status, meeting_id):
 
 def own_action_point(db, person_id, action_point_id):
     """The action point if this person owns it, else None."""
-    rows = list(
-        db.query(
-            f"""SELECT {ACTION_POINT_COLUMNS} FROM action_points a
+    return one(
+        db,
+        f"""SELECT {ACTION_POINT_COLUMNS} FROM action_points a
             JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
             WHERE a.id = ? AND a.owner_id = ?""",
-            [action_point_id, person_id],
-        )
+        [action_point_id, person_id],
     )
-    return rows[0] if rows else None
 
 
 def update_own_action_point(db, person_id, action_point_id, status):
@@ -275,30 +269,28 @@ def update_own_action_point(db, person_id, action_point_id, status):
 
 def action_points_closed_by_owner(db, person_id):
     """A person's action points they marked done or dropped themselves, not yet reviewed."""
-    return list(
-        db.query(
-            f"""SELECT {ACTION_POINT_COLUMNS}, s.name AS learning_set_name FROM action_points a
+    return rows(
+        db,
+        f"""SELECT {ACTION_POINT_COLUMNS}, s.name AS learning_set_name FROM action_points a
             JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
             LEFT JOIN learning_sets s ON s.id = m.learning_set_id
             WHERE a.owner_id = ? AND a.status IN ('done', 'dropped')
               AND a.owner_updated_at IS NOT NULL
             ORDER BY a.owner_updated_at DESC, a.id""",
-            [person_id],
-        )
+        [person_id],
     )
 
 
 def open_action_points_for(db, person_id):
     """A person's own unresolved action points, oldest first."""
     marks = ", ".join(f"'{s}'" for s in UNRESOLVED)
-    return list(
-        db.query(
-            f"""SELECT {ACTION_POINT_COLUMNS}, s.name AS learning_set_name FROM action_points a
+    return rows(
+        db,
+        f"""SELECT {ACTION_POINT_COLUMNS}, s.name AS learning_set_name FROM action_points a
             JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
             LEFT JOIN learning_sets s ON s.id = m.learning_set_id
             WHERE a.owner_id = ? AND a.status IN ({marks}) ORDER BY m.starts_at, a.id""",
-            [person_id],
-        )
+        [person_id],
     )
 
 
@@ -306,14 +298,13 @@ def open_action_points_for(db, person_id):
 
 
 def has_acknowledged(db, learning_set_id, person_id):
-    return (
-        db.execute(
-            """SELECT 1 FROM ground_rule_acknowledgements
-            WHERE learning_set_id = ? AND person_id = ?""",
-            [learning_set_id, person_id],
-        ).fetchone()
-        is not None
+    found = one(
+        db,
+        """SELECT 1 FROM ground_rule_acknowledgements
+        WHERE learning_set_id = ? AND person_id = ?""",
+        [learning_set_id, person_id],
     )
+    return found is not None
 
 
 def acknowledge_ground_rules(db, learning_set_id, person_id):
@@ -334,14 +325,13 @@ def ground_rule_acknowledgements(db, learning_set_id):
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
-    return list(
-        db.query(
-            f"""SELECT p.id AS person_id, p.name, g.acknowledged_at FROM people p
+    return rows(
+        db,
+        f"""SELECT p.id AS person_id, p.name, g.acknowledged_at FROM people p
             LEFT JOIN ground_rule_acknowledgements g
               ON g.person_id = p.id AND g.learning_set_id = ?
             WHERE p.id IN ({marks}) ORDER BY p.name""",
-            [learning_set_id, *ids],
-        )
+        [learning_set_id, *ids],
     )
 
 

@@ -8,7 +8,7 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
 from .. import programmes
 from ..dates import day_text
-from ..db import write
+from ..db import one, write
 from . import SchedulingError, cancel_meeting, meeting_row, meetings_for_set, to_local
 from .checks import bank_holidays, date_problems, planned
 
@@ -194,10 +194,10 @@ def schedule_series(db, learning_set_id, rule, dates, title=None, venue="", onli
 
 
 def _learning_set(db, learning_set_id):
-    rows = list(db.query("SELECT * FROM learning_sets WHERE id = ?", [learning_set_id]))
-    if not rows:
+    found = one(db, "SELECT * FROM learning_sets WHERE id = ?", [learning_set_id])
+    if found is None:
         raise SchedulingError("There is no such learning set.")
-    return rows[0]
+    return found
 
 
 def _candidate(db, learning_set, rule, day):
