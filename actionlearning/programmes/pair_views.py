@@ -20,6 +20,7 @@ from .pairs import (
     learning_set_warnings,
     learning_sets_for_programme,
     pair,
+    pair_ids_in_set,
     pair_warnings,
     pairs_for_programme,
     update_learning_set,
@@ -173,8 +174,7 @@ def edit_learning_set(learning_set_id):
 def _learning_set_form(db, programme_id, row=None):
     data = None
     if row is not None:
-        pairs = db.query("SELECT id FROM pairs WHERE learning_set_id = ?", [row["id"]])
-        data = {**row, "pair_ids": [p["id"] for p in pairs]}
+        data = {**row, "pair_ids": pair_ids_in_set(db, row["id"])}
     form = LearningSetForm(data=data)
     facilitators = programme_people(db, programme_id, roles=["facilitator", "organiser"])
     form.facilitator_id.choices = options(

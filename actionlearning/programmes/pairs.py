@@ -94,6 +94,14 @@ def learning_set(db, learning_set_id):
     )
 
 
+def pair_ids_in_set(db, learning_set_id):
+    """The ids of the pairs in a learning set."""
+    found = rows(
+        db, "SELECT id FROM pairs WHERE learning_set_id = ? ORDER BY id", [learning_set_id]
+    )
+    return [p["id"] for p in found]
+
+
 def learning_set_warnings(db, learning_set_id):
     """Warnings about a set's size and facilitator."""
     row = learning_set(db, learning_set_id)
