@@ -12,6 +12,17 @@ outer query ("pm.person_id"). The subqueries name their own tables with aliases 
 outer query uses, so a column passed in is never shadowed.
 """
 
+
+def programmes_of(person=":me"):
+    """SELECT of the ids of the programmes `person` is in, in any role."""
+    return f"SELECT inp.programme_id FROM programme_members inp WHERE inp.person_id = {person}"
+
+
+def pairs_of(person=":me"):
+    """SELECT of the ids of the pairs `person` is a member of."""
+    return f"SELECT inpm.pair_id FROM pair_members inpm WHERE inpm.person_id = {person}"
+
+
 # Who organises a programme: their programme_members row says so. The account's own role
 # says nothing about a given programme (an organiser of one is no one in another).
 ORGANISERS = "SELECT programme_id, person_id FROM programme_members WHERE role = 'organiser'"
@@ -42,6 +53,7 @@ def learning_sets_facilitated_by(person=":me"):
 
 def learning_sets_of_member(person=":me"):
     """SELECT of the ids of the learning sets `person` belongs to through their pair."""
+    # A join, not "mp.id IN (pairs_of)": SQLite would scan every pair for that.
     return (
         "SELECT mp.learning_set_id FROM pairs mp "
         f"JOIN pair_members mpm ON mpm.pair_id = mp.id WHERE mpm.person_id = {person}"

@@ -13,7 +13,7 @@ import json
 
 from ..db import now, one, rows, write
 from ..journal import CASE_STUDY_SECTIONS, THEMES, consented_entries_for_pair
-from ..membership import learning_sets_facilitated_by, programmes_organised_by
+from ..membership import learning_sets_facilitated_by, pairs_of, programmes_organised_by
 from ..text import (
     has_control_characters,
     has_line_controls,
@@ -76,8 +76,7 @@ def render_section(source):
 # of the pair, 'review' for an organiser of its programme, 'read' for the facilitator of
 # its learning set, NULL for everyone else (who sees nothing of it).
 ACCESS = f"""CASE
-    WHEN EXISTS (SELECT 1 FROM pair_members ap WHERE ap.pair_id = p.id AND ap.person_id = :me)
-        THEN 'edit'
+    WHEN p.id IN ({pairs_of()}) THEN 'edit'
     WHEN p.programme_id IN ({programmes_organised_by()}) THEN 'review'
     WHEN p.learning_set_id IN ({learning_sets_facilitated_by()}) THEN 'read'
 END"""

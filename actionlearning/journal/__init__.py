@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..db import now, one, rows
-from ..membership import learning_sets_of, learning_sets_of_member
+from ..membership import learning_sets_of, learning_sets_of_member, pairs_of, programmes_of
 
 THEMES = (
     "shared goals",
@@ -71,15 +71,13 @@ class JournalError(ValueError):
 # small index), so telling whether an entry is readable is a few probes of those lists.
 # Walking the entries newest first, a list can then stop after a page (docs/benchmarks.md).
 def _visible_sql(viewer):
-    programmes = f"SELECT vm.programme_id FROM programme_members vm WHERE vm.person_id = {viewer}"
-    pairs = f"SELECT vp.pair_id FROM pair_members vp WHERE vp.person_id = {viewer}"
     set_pairs = (
         f"SELECT sp.id FROM pairs sp WHERE sp.learning_set_id IN ({learning_sets_of(viewer)})"
     )
     return (
-        f"(+e.author_id = {viewer} OR (+e.programme_id IN ({programmes}) AND ("
+        f"(+e.author_id = {viewer} OR (+e.programme_id IN ({programmes_of(viewer)}) AND ("
         "e.visibility = 'programme' "
-        f"OR (e.visibility = 'pair' AND e.pair_id IN ({pairs})) "
+        f"OR (e.visibility = 'pair' AND e.pair_id IN ({pairs_of(viewer)})) "
         f"OR (e.visibility = 'set' AND e.pair_id IN ({set_pairs})))))"
     )
 

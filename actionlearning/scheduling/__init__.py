@@ -9,7 +9,12 @@ from .. import programmes
 from ..dates import day_text, long_day_text
 from ..db import now, one, rows, write
 from ..errors import FieldError
-from ..membership import learning_sets_facilitated_by, learning_sets_of, programmes_organised_by
+from ..membership import (
+    learning_sets_facilitated_by,
+    learning_sets_of,
+    programmes_of,
+    programmes_organised_by,
+)
 from ..text import has_control_characters, has_line_controls, rendered
 
 MEETING_KINDS = {"set_meeting": "Set meeting", "seminar": "Seminar", "conference": "Conference"}
@@ -39,9 +44,8 @@ VISIBLE_MEETINGS = f"""
 SELECT m.* FROM meetings m
 WHERE m.id IN (
   -- the seminars and conference of every programme the person is in
-  SELECT s.id FROM programme_members pm JOIN meetings s
-    ON s.programme_id = pm.programme_id AND s.kind IN ('seminar', 'conference')
-  WHERE pm.person_id = :me
+  SELECT s.id FROM meetings s
+  WHERE s.programme_id IN ({programmes_of()}) AND s.kind IN ('seminar', 'conference')
   UNION ALL
   -- every set meeting of the programmes they organise
   SELECT s.id FROM meetings s
@@ -50,7 +54,7 @@ WHERE m.id IN (
   -- the meetings of the sets they facilitate or belong to through their pair
   SELECT s.id FROM meetings s
   WHERE s.learning_set_id IN ({learning_sets_of()})
-    AND +s.programme_id IN (SELECT programme_id FROM programme_members WHERE person_id = :me))
+    AND +s.programme_id IN ({programmes_of()}))
 """
 # Written as three index lookups rather than a filter over every meeting of the person's
 # programmes: a calendar's poll runs this, and a programme holds every set's meetings.
