@@ -703,3 +703,24 @@ def test_erased_person_is_taken_out_of_invitations_not_yet_written(
     assert str(erased) not in waiting
     assert address not in {r["to_addr"] for r in rows(db, "SELECT to_addr FROM outbox")}
     assert len(rows(db, "SELECT id FROM outbox")) == len(waiting) > 0
+
+
+def test_change_made_while_the_sender_writes_its_messages_waits_for_the_next_pass(
+    db, app, organiser, world, tmp_path
+):
+    settings = invitations.settings_for(app)
+    move(organiser, world["march"], "2027-03-24", "10:00", "13:00")
+    as_the_sender_read_it = one(db, "SELECT * FROM invitation_fanouts")
+    move(organiser, world["march"], "2027-03-25", "10:00", "13:00")
+
+    stale = invitations.expand(db, as_the_sender_read_it, settings)
+    waiting = one(db, "SELECT revision FROM invitation_fanouts")
+    written = write_messages(db, app)
+
+    assert stale is None
+    assert waiting == {"revision": 2}
+    icss = [r["calendar_ics"].encode() for r in rows(db, "SELECT calendar_ics FROM outbox")]
+    assert len(written) == len(icss) == len(set_people(db, world))
+    assert {read_by_every_parser(ics, tmp_path)[1:3] for ics in icss} == {
+        (2, "2027-03-25T10:00:00Z")
+    }

@@ -207,27 +207,36 @@ def merged(earlier, later):
 
 def expand_due(db, settings, delay_seconds, at=None):
     """Queue one outbox message per person for every fan-out whose latest edit is at least
-    delay_seconds old, deleting the fan-out in the same write; returns the outbox ids.
-
-    The messages are built outside the write (the costly part), so web requests do not wait
-    on it; a fan-out edited meanwhile (its revision moved on) is left for the next pass, when
-    its newer version is due. Each message is queued as of the change, so it is due at once.
+    delay_seconds old (expand); returns the outbox ids.
     settings: {base_url, mailbox}, as sender_settings() makes them.
     """
     at = at or datetime.now(UTC)
     held_since = (at - timedelta(seconds=delay_seconds)).replace(microsecond=0).isoformat()
     queued = []
     for fanout in rows(db, FANOUTS_DUE, {"held_since": held_since}):
-        recipients = json.loads(fanout["recipients"])
-        found = [(fanout["meeting_id"], int(p), why) for p, why in sorted(recipients.items())]
-        messages = invitation_messages(db, found, settings, at)
-        with write(db):
-            taken = db.execute(
-                "DELETE FROM invitation_fanouts WHERE meeting_id = ? AND revision = ?",
-                [fanout["meeting_id"], fanout["revision"]],
-            ).rowcount
-            if taken:
-                queued += [_queue_one(db, *message, fanout["queued_at"]) for message in messages]
+        queued += expand(db, fanout, settings, at) or []
+    return queued
+
+
+def expand(db, fanout, settings, at=None):
+    """Queue the messages of one fan-out row as read, deleting it in the same write; returns
+    the outbox ids, or None when the row has changed since it was read.
+
+    The messages are built outside the write (the costly part), so web requests do not wait
+    on it. A fan-out edited meanwhile (its revision moved on) is left for a later pass, when
+    its newer version is due. Each message is queued as of the change, so it is due at once.
+    """
+    recipients = json.loads(fanout["recipients"])
+    found = [(fanout["meeting_id"], int(p), why) for p, why in sorted(recipients.items())]
+    messages = invitation_messages(db, found, settings, at)
+    with write(db):
+        taken = db.execute(
+            "DELETE FROM invitation_fanouts WHERE meeting_id = ? AND revision = ?",
+            [fanout["meeting_id"], fanout["revision"]],
+        ).rowcount
+        if not taken:
+            return None
+        queued = [_queue_one(db, *message, fanout["queued_at"]) for message in messages]
     return [outbox_id for outbox_id in queued if outbox_id is not None]
 
 
