@@ -60,6 +60,15 @@ def learning_sets_of_member(person=":me"):
     )
 
 
+def members_of_learning_set(learning_set):
+    """SELECT of the ids of the people in `learning_set` through their pairs (its
+    participants; the facilitator is learning_sets.facilitator_id)."""
+    return (
+        "SELECT smm.person_id FROM pair_members smm JOIN pairs smp ON smp.id = smm.pair_id "
+        f"WHERE smp.learning_set_id = {learning_set}"
+    )
+
+
 def learning_sets_of(person=":me"):
     """SELECT of the ids of the learning sets `person` facilitates or belongs to."""
     return f"{learning_sets_facilitated_by(person)} UNION {learning_sets_of_member(person)}"

@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ..db import now, one, rows, write
+from ..membership import members_of_learning_set
 from . import FACTOR_LABELS, MIN_GROUP, aggregates
 
 CHARTS = {
@@ -103,12 +104,11 @@ def attendance_table(db, programme_id, at):
     expected (the set's pair members)."""
     found = rows(
         db,
-        """SELECT s.name AS learning_set, m.starts_at, g.time_zone,
+        f"""SELECT s.name AS learning_set, m.starts_at, g.time_zone,
               (SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id
                  AND a.status = 'attended') AS attended,
-              (SELECT count(DISTINCT pm.person_id) FROM pairs p
-                 JOIN pair_members pm ON pm.pair_id = p.id
-                 WHERE p.learning_set_id = s.id) AS members
+              (SELECT count(*) FROM people mc
+                 WHERE mc.id IN ({members_of_learning_set("s.id")})) AS members
            FROM meetings m JOIN learning_sets s ON s.id = m.learning_set_id
            JOIN programmes g ON g.id = m.programme_id
            WHERE m.programme_id = :p AND m.kind = 'set_meeting'

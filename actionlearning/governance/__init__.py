@@ -37,16 +37,17 @@ def erasure_summary(db, person_id):
     """What erasing this person would remove, as counts; None for an unknown person."""
     if one(db, "SELECT id FROM people WHERE id = ?", [person_id]) is None:
         return None
-    queries = {
-        "journal entries": "SELECT count(*) FROM journal_entries WHERE author_id = :p",
-        "responses": "SELECT count(*) FROM journal_responses WHERE author_id = :p",
-        "action points": "SELECT count(*) FROM action_points WHERE owner_id = :p",
-        "attendance records": "SELECT count(*) FROM attendance WHERE person_id = :p",
-        "programme memberships": "SELECT count(*) FROM programme_members WHERE person_id = :p",
-        "case studies written alone": _SOLE_CASE_STUDIES.replace("c.id", "count(*)"),
+    counted = {
+        "journal entries": "SELECT id FROM journal_entries WHERE author_id = :p",
+        "responses": "SELECT id FROM journal_responses WHERE author_id = :p",
+        "action points": "SELECT id FROM action_points WHERE owner_id = :p",
+        "attendance records": "SELECT meeting_id FROM attendance WHERE person_id = :p",
+        "programme memberships": "SELECT programme_id FROM programme_members WHERE person_id = :p",
+        "case studies written alone": _SOLE_CASE_STUDIES,
     }
     return {
-        label: db.execute(sql, {"p": person_id}).fetchone()[0] for label, sql in queries.items()
+        label: one(db, f"SELECT count(*) AS n FROM ({sql})", {"p": person_id})["n"]
+        for label, sql in counted.items()
     }
 
 

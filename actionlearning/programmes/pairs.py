@@ -107,8 +107,7 @@ def learning_set_warnings(db, learning_set_id):
     row = learning_set(db, learning_set_id)
     members = one(
         db,
-        """SELECT count(DISTINCT pm.person_id) AS n FROM pair_members pm
-        JOIN pairs p ON p.id = pm.pair_id WHERE p.learning_set_id = ?""",
+        f"SELECT count(*) AS n FROM people WHERE id IN ({membership.members_of_learning_set('?')})",
         [learning_set_id],
     )["n"]
     low, high = SET_SIZE
@@ -134,9 +133,9 @@ def learning_sets_for_programme(db, programme_id):
     """The programme's sets with facilitator, pairs, member count and warnings."""
     sets = rows(
         db,
-        """SELECT s.*, f.name AS facilitator_name,
-              (SELECT count(DISTINCT pm.person_id) FROM pair_members pm
-               JOIN pairs p ON p.id = pm.pair_id WHERE p.learning_set_id = s.id) AS member_count
+        f"""SELECT s.*, f.name AS facilitator_name,
+              (SELECT count(*) FROM people mc
+               WHERE mc.id IN ({membership.members_of_learning_set("s.id")})) AS member_count
             FROM learning_sets s LEFT JOIN people f ON f.id = s.facilitator_id
             WHERE s.programme_id = ? ORDER BY s.name""",
         [programme_id],

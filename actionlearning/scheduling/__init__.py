@@ -12,6 +12,7 @@ from ..errors import FieldError
 from ..membership import (
     learning_sets_facilitated_by,
     learning_sets_of,
+    members_of_learning_set,
     programmes_of,
     programmes_organised_by,
 )
@@ -109,9 +110,8 @@ def set_member_ids(db, learning_set_id):
     """The participants in a learning set: the members of its pairs."""
     found = rows(
         db,
-        """SELECT DISTINCT pm.person_id FROM pair_members pm JOIN pairs p ON p.id = pm.pair_id
-           WHERE p.learning_set_id = ? ORDER BY pm.person_id""",
-        [learning_set_id],
+        f"SELECT DISTINCT person_id FROM ({members_of_learning_set(':set')}) ORDER BY person_id",
+        {"set": learning_set_id},
     )
     return [r["person_id"] for r in found]
 
@@ -340,13 +340,12 @@ def can_manage_meeting(db, person_id, row):
 # meeting (VISIBLE_MEETINGS), so it concerns no one outside it. Keyed by kind, programme and
 # set rather than a meeting id, so that a meeting not yet saved (a series preview) has
 # people too.
-MEETING_PEOPLE = """
+MEETING_PEOPLE = f"""
 SELECT pm.person_id FROM programme_members pm
 WHERE pm.programme_id = :programme AND (
   :kind != 'set_meeting'
   OR pm.person_id = (SELECT facilitator_id FROM learning_sets WHERE id = :learning_set)
-  OR pm.person_id IN (SELECT pr.person_id FROM pairs p JOIN pair_members pr ON pr.pair_id = p.id
-                      WHERE p.learning_set_id = :learning_set))
+  OR pm.person_id IN ({members_of_learning_set(":learning_set")}))
 """
 
 

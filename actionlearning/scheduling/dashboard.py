@@ -5,7 +5,11 @@ only; it never touches journal tables.
 """
 
 from ..db import now, one, rows
-from ..membership import learning_sets_facilitated_by, learning_sets_of_member
+from ..membership import (
+    learning_sets_facilitated_by,
+    learning_sets_of_member,
+    members_of_learning_set,
+)
 from . import meetings_for_person
 from .records import (
     action_points_closed_by_owner,
@@ -103,9 +107,7 @@ def _member_summaries(db, set_id, at, held):
           (SELECT coalesce(sum(s.minutes), 0) FROM presenter_slots s
            JOIN meetings m ON m.id = s.meeting_id WHERE s.person_id = p.id AND {HELD})
            AS presenter_minutes
-        FROM people p WHERE p.id IN (SELECT pm.person_id FROM pair_members pm
-                                     JOIN pairs pr ON pr.id = pm.pair_id
-                                     WHERE pr.learning_set_id = :set)
+        FROM people p WHERE p.id IN ({members_of_learning_set(":set")})
         ORDER BY p.name, p.id""",
         {"set": set_id, "at": at},
     )
