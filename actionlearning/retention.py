@@ -77,11 +77,13 @@ def retention_plan(db, today, programme_id=None):
         due_on = deletion_date(programme)
         entries = authors = 0
         if due_on is not None and due_on <= today:
-            entries, authors = db.execute(
-                f"SELECT count(*), count(DISTINCT e.author_id) FROM journal_entries e "
-                f"WHERE {RETAINED_ENTRIES}",
+            counted = one(
+                db,
+                "SELECT count(*) AS entries, count(DISTINCT e.author_id) AS authors "
+                f"FROM journal_entries e WHERE {RETAINED_ENTRIES}",
                 {"programme": programme["id"]},
-            ).fetchone()
+            )
+            entries, authors = counted["entries"], counted["authors"]
         plan.append(
             {
                 "id": programme["id"],

@@ -83,14 +83,16 @@ def session_person(db, token, idle_minutes):
 def sign_in_blocked(db, email, address, limits):
     """True when too many recent failures came for this account or from this address."""
     since = (datetime.now(UTC) - timedelta(minutes=limits["window"])).isoformat()
-    by_account = db.execute(
-        "SELECT count(*) FROM sign_in_failures WHERE email = ? AND failed_at > ?",
+    by_account = one(
+        db,
+        "SELECT count(*) AS n FROM sign_in_failures WHERE email = ? AND failed_at > ?",
         [normalise_email(email), since],
-    ).fetchone()[0]
-    by_address = db.execute(
-        "SELECT count(*) FROM sign_in_failures WHERE address = ? AND failed_at > ?",
+    )["n"]
+    by_address = one(
+        db,
+        "SELECT count(*) AS n FROM sign_in_failures WHERE address = ? AND failed_at > ?",
         [address, since],
-    ).fetchone()[0]
+    )["n"]
     return by_account >= limits["account"] or by_address >= limits["address"]
 
 

@@ -7,7 +7,7 @@ so the one visibility rule decides whom an entry can be changed or answered by.
 
 import re
 
-from ..db import now, write
+from ..db import now, one, write
 from ..mail.notifications import queue_response_notice
 from ..text import has_control_characters, has_line_controls, rendered
 from . import (
@@ -115,8 +115,8 @@ def _clean(db, person_id, programme_id, fields, existing=None):
         )
     elif (
         visibility == "set"
-        and not db.execute("SELECT learning_set_id FROM pairs WHERE id = ?", [pair_id]).fetchone()[
-            0
+        and not one(db, "SELECT learning_set_id FROM pairs WHERE id = ?", [pair_id])[
+            "learning_set_id"
         ]
     ):
         problems.append("Your pair is not in a learning set yet, so choose another audience.")
@@ -197,9 +197,11 @@ def update_entry(db, author_id, entry_id, **fields):
 def delete_entry(db, author_id, entry_id):
     """Delete an entry for good, with its revisions, responses, labels and search rows."""
     with write(db):
-        owned = db.execute(
-            "SELECT 1 FROM journal_entries WHERE id = ? AND author_id = ?", [entry_id, author_id]
-        ).fetchone()
+        owned = one(
+            db,
+            "SELECT 1 FROM journal_entries WHERE id = ? AND author_id = ?",
+            [entry_id, author_id],
+        )
         if not owned:
             raise JournalError("There is no entry of yours with that number.")
         for table in (
