@@ -7,17 +7,30 @@ the other set's rows and the exact answers below change. Everything is made befo
 looks (pretalx's rule: first create what could leak).
 """
 
+import re
 from datetime import datetime
 
 import pytest
 
-from actionlearning import audit, auth, casestudies, feeds, mail, programmes, scheduling
+from actionlearning import (
+    audit,
+    auth,
+    casestudies,
+    create_app,
+    feeds,
+    mail,
+    programmes,
+    scheduling,
+)
 from actionlearning.db import connect, migrate, write
 from actionlearning.evaluation import sets_for_facilitator
 from actionlearning.journal import meeting_choices
 from actionlearning.mail.notifications import queue_case_study_notices
 from actionlearning.programmes.pairs import create_learning_set, create_pair
 from actionlearning.scheduling import dashboard, records
+from tests.conftest import _password_hash, sign_in
+
+from .conftest import FORM_FIELDS, int_rules, page_token, snapshot
 
 
 def _build(db):
@@ -355,3 +368,71 @@ def test_audit_log_shows_an_organiser_their_programmes_events_only(db, ids):
         ("export.pack", ids["B"], None),
         ("account.deactivated", None, ids["bobB1"]),
     }
+
+
+# The same rules at the pages: the facilitator of another set in the same programme
+
+
+SET_ROUTE_IDS = ("meeting_id", "learning_set_id", "pair_id", "action_point_id", "slot_id")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """An app on a world of its own, with set A1's action point and presenter slot."""
+    path = str(tmp_path_factory.mktemp("rule-pages") / "pages.db")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "DATABASE": path})
+    db = connect(path)
+    try:
+        ids = _build(db)
+        meeting = ids["meetingA1"]
+        ids["action_point"] = records.add_action_point(db, meeting, ids["aliceA1"], "Call")
+        ids["slot"] = records.add_presenter_slot(db, meeting, ids["aliceA1"], 20)
+        attacker = ids["facilitatorA2"]
+        db.execute("UPDATE people SET password_hash = ? WHERE id = ?", [_password_hash(), attacker])
+        client = app.test_client()
+        sign_in(client, db, attacker)
+        yield app, db, ids, client
+    finally:
+        db.conn.close()
+
+
+SET_RULES = [
+    pytest.param(rule.rule, method, id=f"{method} {rule.rule}")
+    for rule in sorted(
+        int_rules(create_app({"DATABASE": ":memory:", "SECRET_KEY": "x", "TESTING": True})),
+        key=lambda r: r.rule,
+    )
+    if set(rule.arguments) - {"fmt", "step"} <= set(SET_ROUTE_IDS)
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+]
+
+
+def test_there_are_set_routes_to_attack():
+    assert len(SET_RULES) >= 15
+
+
+@pytest.mark.parametrize(("rule_text", "method"), SET_RULES)
+def test_facilitator_of_another_set_is_refused(pages, rule_text, method):
+    app, db, ids, client = pages
+    rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
+    victim = {
+        "meeting_id": ids["meetingA1"],
+        "learning_set_id": ids["setA1"],
+        "pair_id": ids["pairA1"],
+        "action_point_id": ids["action_point"],
+        "slot_id": ids["slot"],
+        "fmt": "md",
+        "step": "approve",
+    }
+    url = rule.rule
+    for name in rule.arguments:
+        url = re.sub(rf"<[^>]*\b{name}>", str(victim[name]), url)
+    before = snapshot(db)
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={**FORM_FIELDS, "csrf_token": page_token(client)})
+
+    assert response.status_code in (403, 404), f"{method} {url}"
+    assert snapshot(db) == before
