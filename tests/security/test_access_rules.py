@@ -370,9 +370,10 @@ def test_audit_log_shows_an_organiser_their_programmes_events_only(db, ids):
     }
 
 
-# The same rules at the pages: the facilitator of another set in the same programme
+# The same rules at the pages: the facilitator of another set in the same programme, and a
+# participant in that other set, against set A1's pages
 
-
+ATTACKERS = ("facilitatorA2", "aliceA2")
 SET_ROUTE_IDS = ("meeting_id", "learning_set_id", "pair_id", "action_point_id", "slot_id")
 
 
@@ -387,11 +388,15 @@ def pages(tmp_path_factory):
         meeting = ids["meetingA1"]
         ids["action_point"] = records.add_action_point(db, meeting, ids["aliceA1"], "Call")
         ids["slot"] = records.add_presenter_slot(db, meeting, ids["aliceA1"], 20)
-        attacker = ids["facilitatorA2"]
-        db.execute("UPDATE people SET password_hash = ? WHERE id = ?", [_password_hash(), attacker])
-        client = app.test_client()
-        sign_in(client, db, attacker)
-        yield app, db, ids, client
+        clients = {}
+        for attacker in ATTACKERS:
+            db.execute(
+                "UPDATE people SET password_hash = ? WHERE id = ?",
+                [_password_hash(), ids[attacker]],
+            )
+            clients[attacker] = app.test_client()
+            sign_in(clients[attacker], db, ids[attacker])
+        yield app, db, ids, clients
     finally:
         db.conn.close()
 
@@ -411,9 +416,11 @@ def test_there_are_set_routes_to_attack():
     assert len(SET_RULES) >= 15
 
 
+@pytest.mark.parametrize("attacker", ATTACKERS)
 @pytest.mark.parametrize(("rule_text", "method"), SET_RULES)
-def test_facilitator_of_another_set_is_refused(pages, rule_text, method):
-    app, db, ids, client = pages
+def test_another_set_of_the_programme_is_refused(pages, attacker, rule_text, method):
+    app, db, ids, clients = pages
+    client = clients[attacker]
     rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
     victim = {
         "meeting_id": ids["meetingA1"],
@@ -434,5 +441,5 @@ def test_facilitator_of_another_set_is_refused(pages, rule_text, method):
     else:
         response = client.post(url, data={**FORM_FIELDS, "csrf_token": page_token(client)})
 
-    assert response.status_code in (403, 404), f"{method} {url}"
+    assert response.status_code in (403, 404), f"{method} {url} as {attacker}"
     assert snapshot(db) == before
