@@ -56,7 +56,7 @@ def create_app(config=None, instance_path=None):
     security.exempt_from_csrf(app)
     # Browsers, feed readers and bookmarks ask for /favicon.ico whatever the page links.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
-    _register_dates(app)
+    _register_times(app)
 
     from . import cli
 
@@ -101,14 +101,16 @@ def _register_blueprints(app):
         app.register_blueprint(module.bp)
 
 
-def _register_dates(app):
+def _register_times(app):
     """The one date style of every page, in a programme's zone, with the exact value for
-    machines: {{ value|date(zone) }} and {{ value|datetime(zone) }} (zone defaults to the
-    product's, Europe/London)."""
-    from . import dates
+    machines: {{ value|date(zone) }}, {{ value|datetime(zone) }} (zone defaults to the
+    product's, Europe/London), {{ day|long_date }} and {{ meeting_when(meeting_row) }}."""
+    from . import times
 
-    app.add_template_filter(dates.date_html, "date")
-    app.add_template_filter(dates.datetime_html, "datetime")
+    app.add_template_filter(times.date_html, "date")
+    app.add_template_filter(times.datetime_html, "datetime")
+    app.add_template_filter(times.long_date, "long_date")
+    app.add_template_global(times.meeting_when_html, "meeting_when")
 
 
 def _ensure_instance_config(instance_path):

@@ -7,7 +7,7 @@ import re
 import pytest
 from werkzeug.security import generate_password_hash
 
-from actionlearning import auth, create_app, programmes
+from actionlearning import auth, create_app, programmes, scheduling
 from actionlearning.db import connect
 from actionlearning.programmes.pairs import create_learning_set, create_pair
 
@@ -149,6 +149,25 @@ def make_set(db, programme_id, make_person):
     return make
 
 
+@pytest.fixture
+def make_meeting(db, programme_id):
+    """make_meeting(starts, ends, learning_set_id=None, *, title, kind, programme, **fields):
+    a meeting scheduled by scheduling.create_meeting from local times in the programme's
+    zone (the test programme unless `programme` is given); returns its id. A set meeting
+    when given a set, else a seminar, unless `kind` says otherwise."""
+
+    def make(
+        starts, ends, learning_set_id=None, *, title=None, kind=None, programme=None, **fields
+    ):
+        kind = kind or ("set_meeting" if learning_set_id else "seminar")
+        title = title or f"Meeting {next(_counter)}"
+        return scheduling.create_meeting(
+            db, programme or programme_id, kind, title, starts, ends, learning_set_id, **fields
+        )
+
+    return make
+
+
 def csrf_token(client, path="/login"):
     """The CSRF token from a page's form, as a browser would send it back."""
     html = client.get(path).get_data(as_text=True)
@@ -157,8 +176,16 @@ def csrf_token(client, path="/login"):
     return match.group(1)
 
 
-def sign_in(client, db, person_id, password=PASSWORD):
-    """Sign a test client in through the real login form."""
+def sign_in(client, db, person_id, password=PASSWORD, through_form=True):
+    """Sign a test client in through the real login form; or, with through_form=False, with
+    the server-side session the form would make, without the password check (slow on
+    purpose), for tests that sign many people in (test_auth.py tests the form itself)."""
+    if not through_form:
+        token = auth.start_session(db, person_id)
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return None
     email = auth.person(db, person_id)["email"]
     response = client.post(
         "/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)}

@@ -5,10 +5,9 @@ import re
 from datetime import datetime
 from html.parser import HTMLParser
 
-from actionlearning import scheduling
 from actionlearning.casestudies import save_case_study
-from actionlearning.dates import date_html, datetime_html, day_text
 from actionlearning.journal.entries import create_entry, update_entry
+from actionlearning.times import date_html, datetime_html, day_text
 
 RAW_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?")
 
@@ -48,21 +47,15 @@ def test_dates_are_portable_and_in_the_programmes_zone():
 
 
 def test_pages_show_no_raw_iso_timestamps(
-    client, login, db, programme_id, make_pair, make_set, make_person
+    client, login, db, programme_id, make_pair, make_set, make_person, make_meeting
 ):
     set_id = make_set()
     pair_id = make_pair(learning_set_id=set_id)
     author = db.execute(
         "SELECT person_id FROM pair_members WHERE pair_id = ?", [pair_id]
     ).fetchone()[0]
-    meeting_id = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "January",
-        datetime(2027, 1, 12, 10),
-        datetime(2027, 1, 12, 13),
-        set_id,
+    meeting_id = make_meeting(
+        datetime(2027, 1, 12, 10), datetime(2027, 1, 12, 13), set_id, title="January"
     )
     entry_id = create_entry(db, author, programme_id, title="First", body="Text", visibility="pair")
     update_entry(db, author, entry_id, title="First, revised", body="More text", visibility="pair")

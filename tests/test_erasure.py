@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actionlearning import audit, auth, casestudies, evaluation, feeds, mail, scheduling
+from actionlearning import audit, auth, casestudies, evaluation, feeds, mail
 from actionlearning.journal.entries import add_response, create_entry, update_entry
 from actionlearning.scheduling import records
 from tests.conftest import sign_in
@@ -22,7 +22,7 @@ QUOTED = "Trust takes longer than the plan allows"  # quoted in the joint case s
 
 
 @pytest.fixture
-def world(db, app, client, programme_id, make_person, make_set, make_organisation):
+def world(db, app, client, programme_id, make_person, make_set, make_organisation, make_meeting):
     """The person to erase with something of theirs in every table that can hold it."""
     erased = make_person(name=NAME, email=EMAIL, organisation_id=make_organisation())
     partner = make_person(name="Pat Partner")
@@ -47,14 +47,8 @@ def world(db, app, client, programme_id, make_person, make_set, make_organisatio
     )
     add_response(db, erased, theirs, f"My reply {MARKER}.")
     add_response(db, partner, quoted, f"Reply to the erased {PARTNER_MARKER}.")
-    meeting = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "Set meeting",
-        datetime(2027, 1, 12, 10),
-        datetime(2027, 1, 12, 13),
-        set_id,
+    meeting = make_meeting(
+        datetime(2027, 1, 12, 10), datetime(2027, 1, 12, 13), set_id, title="Set meeting"
     )
     records.add_action_point(db, meeting, erased, f"Call the ward {MARKER}")
     records.add_action_point(db, meeting, partner, f"Call the council {PARTNER_MARKER}")

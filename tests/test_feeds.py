@@ -16,7 +16,7 @@ from .conftest import csrf_token
 SECRET = "test-secret-key"  # as in conftest's app
 
 
-def build_world(db, programme_id, make_person, make_set, make_pair):
+def build_world(db, programme_id, make_person, make_set, make_pair, make_meeting):
     """A set with one pair, a second set, and meetings either side of both clock changes."""
     organiser = make_person(role="organiser")
     facilitator = make_person(role="facilitator")
@@ -27,16 +27,9 @@ def build_world(db, programme_id, make_person, make_set, make_pair):
     pair_id = make_pair(member_ids=members, learning_set_id=set_id)
 
     def meeting(kind, title, start, hours=3, learning_set_id=set_id, **fields):
-        return scheduling.create_meeting(
-            db,
-            programme_id,
-            kind,
-            title,
-            start,
-            start + timedelta(hours=hours),
-            learning_set_id if kind == "set_meeting" else None,
-            **fields,
-        )
+        end = start + timedelta(hours=hours)
+        in_set = learning_set_id if kind == "set_meeting" else None
+        return make_meeting(start, end, in_set, title=title, kind=kind, **fields)
 
     ids = {
         "organiser": organiser,
@@ -67,8 +60,8 @@ def build_world(db, programme_id, make_person, make_set, make_pair):
 
 
 @pytest.fixture
-def world(db, programme_id, make_person, make_set, make_pair):
-    return build_world(db, programme_id, make_person, make_set, make_pair)
+def world(db, programme_id, make_person, make_set, make_pair, make_meeting):
+    return build_world(db, programme_id, make_person, make_set, make_pair, make_meeting)
 
 
 def feed_path(db, scope, subject_id):

@@ -39,9 +39,9 @@ EXPECTED_STARTS = {
 
 
 @pytest.fixture
-def feed(client, db, programme_id, make_person, make_set, make_pair):
+def feed(client, db, programme_id, make_person, make_set, make_pair, make_meeting):
     """A member's feed after one seminar moved (to the day after) and one meeting cancelled."""
-    world = build_world(db, programme_id, make_person, make_set, make_pair)
+    world = build_world(db, programme_id, make_person, make_set, make_pair, make_meeting)
     before = scheduling.meeting(db, world["seminar"])
     scheduling.update_meeting(
         db, world["seminar"], datetime(2027, 3, 31, 12, 30), datetime(2027, 3, 31, 13, 30)
@@ -138,15 +138,12 @@ def test_ical_js_sees_cancelled_and_moved_meetings(feed, tmp_path):
     )
 
 
-def test_ical_js_reads_a_single_meeting_download(client, db, programme_id, make_person, tmp_path):
+def test_ical_js_reads_a_single_meeting_download(
+    client, db, programme_id, make_person, tmp_path, make_meeting
+):
     person = make_person()
-    meeting_id = scheduling.create_meeting(
-        db,
-        programme_id,
-        "seminar",
-        "Autumn seminar",
-        datetime(2026, 10, 26, 12),
-        datetime(2026, 10, 26, 13),
+    meeting_id = make_meeting(
+        datetime(2026, 10, 26, 12), datetime(2026, 10, 26, 13), title="Autumn seminar"
     )
     sign_in(client, db, person)
 

@@ -24,9 +24,9 @@ MEETINGS = ("october_before", "october_after", "march_before", "march_after", "s
 
 
 @pytest.fixture
-def world(client, db, programme_id, make_person, make_set, make_pair):
+def world(client, db, programme_id, make_person, make_set, make_pair, make_meeting):
     """build_world after one seminar moved and one meeting cancelled, with the member's feed."""
-    world = build_world(db, programme_id, make_person, make_set, make_pair)
+    world = build_world(db, programme_id, make_person, make_set, make_pair, make_meeting)
     scheduling.update_meeting(
         db, world["seminar"], datetime(2027, 3, 31, 12, 30), datetime(2027, 3, 31, 13, 30)
     )
@@ -153,20 +153,14 @@ def test_invitation_carries_the_feeds_vtimezone_and_its_own_stamp(db, world):
 
 
 def test_invitation_names_with_commas_and_quotes_survive(
-    db, programme_id, make_person, make_set, make_pair
+    db, programme_id, make_person, make_set, make_pair, make_meeting
 ):
     facilitator = make_person("facilitator", name='Smith, "Jo" Ünal')
     member = make_person(name="O'Neil; Ann")
     set_id = make_set(facilitator_id=facilitator)
     make_pair(member_ids=[member, make_person()], learning_set_id=set_id)
-    meeting_id = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "Set meeting",
-        datetime(2026, 11, 3, 10),
-        datetime(2026, 11, 3, 13),
-        set_id,
+    meeting_id = make_meeting(
+        datetime(2026, 11, 3, 10), datetime(2026, 11, 3, 13), set_id, title="Set meeting"
     )
 
     data = feeds.meeting_invitation(db, meeting_id, member, "http://localhost", MAILBOX, at=AT)

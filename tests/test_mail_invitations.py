@@ -33,7 +33,7 @@ def app(mail_app):
 
 
 @pytest.fixture
-def world(db, programme_id, make_person, make_set, make_pair):
+def world(db, programme_id, make_person, make_set, make_pair, make_meeting):
     """A set (facilitator and one pair) with two meetings ahead, a pair in no set, a seminar."""
     organiser = make_person(role="organiser")
     facilitator = make_person(role="facilitator", password=None)
@@ -42,9 +42,7 @@ def world(db, programme_id, make_person, make_set, make_pair):
     newcomers = [make_person(password=None), make_person(password=None)]
 
     def meeting(kind, title, start, end, learning_set_id=None):
-        return scheduling.create_meeting(
-            db, programme_id, kind, title, start, end, learning_set_id, venue="Guildhall"
-        )
+        return make_meeting(start, end, learning_set_id, title=title, kind=kind, venue="Guildhall")
 
     return {
         "organiser": organiser,
@@ -588,18 +586,11 @@ def test_server_down_while_three_meetings_change_then_up_every_message_arrives_o
 
 
 def test_killed_sender_writes_every_persons_invitation_duplicating_at_most_one(
-    app, db, mail_server, programme_id, make_person
+    app, db, mail_server, programme_id, make_person, make_meeting
 ):
     for _ in range(40):
         make_person(password=None)
-    seminar = scheduling.create_meeting(
-        db,
-        programme_id,
-        "seminar",
-        "Big seminar",
-        datetime(2027, 5, 4, 10),
-        datetime(2027, 5, 4, 12),
-    )
+    seminar = make_meeting(datetime(2027, 5, 4, 10), datetime(2027, 5, 4, 12), title="Big seminar")
     with invitations.queued_for_changes(db, invitations.settings_for(app), meeting_id=seminar):
         scheduling.update_meeting(db, seminar, datetime(2027, 5, 5, 10), datetime(2027, 5, 5, 12))
     everyone = {

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from actionlearning import casestudies, scheduling
+from actionlearning import casestudies
 from actionlearning.db import rows
 from actionlearning.journal.entries import add_response, create_entry
 from actionlearning.mail import invitations, set_preferences
@@ -138,7 +138,7 @@ def test_case_study_submitted_tells_the_organisers_returned_and_approved_the_pai
 
 
 def test_no_mail_carries_journal_or_case_study_text(
-    app, client, db, runner, mail_server, world, programme_id, make_person
+    app, client, db, runner, mail_server, world, programme_id, make_person, make_meeting
 ):
     # First what could leak: entries of every visibility, with prompts, and responses.
     entries = {
@@ -158,15 +158,7 @@ def test_no_mail_carries_journal_or_case_study_text(
     start = datetime(2027, 3, 23, 10)
     settings = invitations.settings_for(app)
     with invitations.queued_for_changes(db, settings, programme_id=programme_id):
-        meeting = scheduling.create_meeting(
-            db,
-            programme_id,
-            "set_meeting",
-            "March set",
-            start,
-            start + timedelta(hours=3),
-            world["set"],
-        )
+        meeting = make_meeting(start, start + timedelta(hours=3), world["set"], title="March set")
     # Action points are the set's own record, which reminders list by design: not a marker.
     records.add_action_point(db, meeting, world["grace"], "Call the discharge team")
 

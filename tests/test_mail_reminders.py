@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from actionlearning import auth, scheduling
+from actionlearning import auth, scheduling, times
 from actionlearning.db import rows
 from actionlearning.journal.entries import create_entry
 from actionlearning.mail import set_preferences
@@ -21,7 +21,7 @@ def app(mail_app):
 
 
 @pytest.fixture
-def world(db, programme_id, make_person, make_set, make_pair):
+def world(db, programme_id, make_person, make_set, make_pair, make_meeting):
     """A set of two pairs meeting on 23 March 2027, 10:00 GMT; an action point open from
     February; a presenter slot; one member's apologies."""
     facilitator = make_person(role="facilitator", name="Fay Facilitator", password=None)
@@ -32,9 +32,7 @@ def world(db, programme_id, make_person, make_set, make_pair):
     make_pair(member_ids=[cat, dan], learning_set_id=set_id)
 
     def meeting(title, start):
-        return scheduling.create_meeting(
-            db, programme_id, "set_meeting", title, start, start + timedelta(hours=3), set_id
-        )
+        return make_meeting(start, start + timedelta(hours=3), set_id, title=title)
 
     february = meeting("February set", datetime(2027, 2, 23, 10))
     march = meeting("March set", datetime(2027, 3, 23, 10))
@@ -167,20 +165,12 @@ def test_cancelled_meeting_has_no_reminder(db, world):
 
 
 def test_send_mail_queues_and_delivers_what_is_due_now(
-    db, runner, mail_server, programme_id, world
+    db, runner, mail_server, programme_id, world, make_meeting
 ):
     soon = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=2)
-    zone_start = scheduling.to_local(soon.isoformat(), "Europe/London").replace(tzinfo=None)
+    zone_start = times.to_local(soon.isoformat(), "Europe/London").replace(tzinfo=None)
     set_id = scheduling.meeting(db, world["march"])["learning_set_id"]
-    scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "Soon set",
-        zone_start,
-        zone_start + timedelta(hours=2),
-        set_id,
-    )
+    make_meeting(zone_start, zone_start + timedelta(hours=2), set_id, title="Soon set")
 
     result = runner.invoke(args=["send-mail"])
 

@@ -320,14 +320,10 @@ def test_favicon_answers_at_the_root_and_is_linked_from_every_page(client):
 
 
 def test_meeting_status_badges_differ_in_colour_and_words(
-    client, login, db, organiser, programme_id
+    client, login, db, organiser, programme_id, make_meeting
 ):
-    kept = scheduling.create_meeting(
-        db, programme_id, "seminar", "Kept", datetime(2027, 1, 12, 12), datetime(2027, 1, 12, 13)
-    )
-    dropped = scheduling.create_meeting(
-        db, programme_id, "seminar", "Dropped", datetime(2027, 2, 9, 12), datetime(2027, 2, 9, 13)
-    )
+    kept = make_meeting(datetime(2027, 1, 12, 12), datetime(2027, 1, 12, 13), title="Kept")
+    dropped = make_meeting(datetime(2027, 2, 9, 12), datetime(2027, 2, 9, 13), title="Dropped")
     scheduling.cancel_meeting(db, dropped, "Speaker ill")
     login(organiser)
 
@@ -362,7 +358,7 @@ def test_meeting_status_badges_differ_in_colour_and_words(
 
 
 @pytest.fixture
-def running_set(db, programme_id, make_set, make_pair, make_person):
+def running_set(db, programme_id, make_set, make_pair, make_person, make_meeting):
     """A set of one pair with two meetings held (January, February) and one ahead (March)."""
     facilitator = make_person(role="facilitator", name="Fay Facilitator")
     learning_set = make_set(name="Set Camden", facilitator_id=facilitator)
@@ -371,13 +367,10 @@ def running_set(db, programme_id, make_set, make_pair, make_person):
         r[0] for r in db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair])
     )
     meetings = [
-        scheduling.create_meeting(
-            db,
-            programme_id,
-            "set_meeting",
-            f"Set Camden {month}",
+        make_meeting(
             datetime(2027, month, 12, 10),
             datetime(2027, month, 12, 13),
+            title=f"Set Camden {month}",
             learning_set_id=learning_set,
         )
         for month in (1, 2, 3)
@@ -448,7 +441,7 @@ def month_titles(html):
 
 
 def test_month_page_shows_each_role_only_the_meetings_they_may_see(
-    client, login, db, programme_id, make_set, make_pair, make_person, organiser
+    client, login, db, programme_id, make_set, make_pair, make_person, organiser, make_meeting
 ):
     own_set, other_set = make_set(name="Set A"), make_set(name="Set B")
     pair = make_pair(learning_set_id=own_set)
@@ -461,13 +454,11 @@ def test_month_page_shows_each_role_only_the_meetings_they_may_see(
         ("B meets", "set_meeting", 13, other_set),
         ("Seminar on data", "seminar", 20, None),
     ):
-        scheduling.create_meeting(
-            db,
-            programme_id,
-            kind,
-            title,
+        make_meeting(
             datetime(2027, 1, day, 10),
             datetime(2027, 1, day, 12),
+            title=title,
+            kind=kind,
             learning_set_id=learning_set,
         )
     facilitator_b = db.execute(
@@ -513,16 +504,11 @@ def test_month_page_is_404_outside_the_programme(client, login, db, programme_id
     assert client.get(f"/programmes/{programme_id}/calendar").status_code == 404
 
 
-def test_month_near_the_clock_change_puts_a_meeting_on_its_local_day(db, programme_id, organiser):
+def test_month_near_the_clock_change_puts_a_meeting_on_its_local_day(
+    db, programme_id, organiser, make_meeting
+):
     # 00:30 on 1 April in London is 23:30 on 31 March in UTC: it belongs to April.
-    scheduling.create_meeting(
-        db,
-        programme_id,
-        "seminar",
-        "Early",
-        datetime(2027, 4, 1, 0, 30),
-        datetime(2027, 4, 1, 1, 0),
-    )
+    make_meeting(datetime(2027, 4, 1, 0, 30), datetime(2027, 4, 1, 1, 0), title="Early")
 
     march = scheduling.month.meetings_in_month(db, organiser, programme_id, date(2027, 3, 1))
     april = scheduling.month.month_grid(db, organiser, programme_id, date(2027, 4, 1))

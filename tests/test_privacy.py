@@ -22,7 +22,7 @@ from actionlearning.feeds import server as feed_server
 from actionlearning.journal.entries import add_response, create_entry, update_entry
 from actionlearning.journal.export import own_journal
 from actionlearning.journal.search import search_entries
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 VISIBILITIES = ("private", "pair", "set", "programme")
 ROLES = (
@@ -46,15 +46,6 @@ EXPECTED = {
     "outsider": set(),
 }
 SECRET = "quokka"  # a word in every entry, for search and leak checks
-
-
-def sign_in(client, db, person_id):
-    """A server-side session for the person, as the login form would make (without the
-    password hashing that would make this matrix slow; tests/test_auth.py covers the form)."""
-    token = auth.start_session(db, person_id)
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-        session["_fresh"] = True
 
 
 @pytest.fixture
@@ -152,7 +143,7 @@ def seen_by_each_role(world, app, db, look):
     seen = {}
     for role in ROLES:
         client = app.test_client()
-        sign_in(client, db, world["people"][role])
+        sign_in(client, db, world["people"][role], through_form=False)
         seen[role] = set(look(client, world["people"][role]))
     return seen
 
@@ -418,7 +409,7 @@ def test_matrix_every_other_page(world, app, db):
 def test_lowering_visibility_hides_entry_at_once(world, app, db):
     entry_id = world["entries"]["programme"]
     partner = app.test_client()
-    sign_in(partner, db, world["people"]["partner"])
+    sign_in(partner, db, world["people"]["partner"], through_form=False)
     assert partner.get(f"/journal/{entry_id}").status_code == 200
 
     update_entry(
@@ -447,7 +438,7 @@ def test_leaving_programme_removes_access_at_once(world, db):
 
 def test_missing_and_forbidden_entries_answer_alike(world, app, db):
     client = app.test_client()
-    sign_in(client, db, world["people"]["organiser"])
+    sign_in(client, db, world["people"]["organiser"], through_form=False)
 
     forbidden = client.get(f"/journal/{world['entries']['private']}")
     missing = client.get("/journal/999999")

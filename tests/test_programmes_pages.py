@@ -17,15 +17,13 @@ def organiser(make_person):
 
 
 @pytest.fixture
-def running_set(db, programme_id, make_set, make_pair):
+def running_set(db, programme_id, make_set, make_pair, make_meeting):
     """A set with two pairs and a past and a future meeting."""
     set_id = make_set(name="Thames set")
     for _ in range(2):
         make_pair(learning_set_id=set_id)
     past, future = (
-        scheduling.create_meeting(
-            db, programme_id, "set_meeting", title, start, start.replace(hour=13), set_id
-        )
+        make_meeting(start, start.replace(hour=13), set_id, title=title)
         for title, start in (
             ("October set", datetime(2026, 10, 13, 10)),
             ("January set", datetime(2027, 1, 12, 10)),

@@ -6,14 +6,14 @@ from datetime import datetime
 
 import pytest
 
-from actionlearning import scheduling
+from actionlearning import times
 from actionlearning.scheduling import SchedulingError, records
 
 from .conftest import csrf_token
 
 
 @pytest.fixture
-def thames(db, programme_id, make_set, make_pair, make_person):
+def thames(db, programme_id, make_set, make_pair, make_person, make_meeting):
     """A set with two pairs, meetings in October, January and March, and one action point
     made in October by the first member."""
     set_id = make_set(name="Thames set")
@@ -21,9 +21,7 @@ def thames(db, programme_id, make_set, make_pair, make_person):
     make_pair([owner, partner], learning_set_id=set_id)
     make_pair(learning_set_id=set_id)
     october, january, march = (
-        scheduling.create_meeting(
-            db, programme_id, "set_meeting", title, start, start.replace(hour=13), set_id
-        )
+        make_meeting(start, start.replace(hour=13), set_id, title=title)
         for title, start in (
             ("October set", datetime(2026, 10, 13, 10)),
             ("January set", datetime(2027, 1, 12, 10)),
@@ -90,7 +88,7 @@ def test_facilitator_sees_owners_done_point_at_the_next_meeting(client, login, d
 
     page = client.get(f"/meetings/{thames['january']}").get_data(as_text=True)
 
-    marked_on = scheduling.to_local(row(db, thames["point"])["owner_updated_at"], "Europe/London")
+    marked_on = times.to_local(row(db, thames["point"])["owner_updated_at"], "Europe/London")
     assert review_badges(page) == {"Alice Owner: Ring the ward manager": "Done"}
     day = f"{marked_on:%a} {marked_on.day} {marked_on:%b %Y}"
     shown = f'<time datetime="{marked_on.date()}">{day}</time>'

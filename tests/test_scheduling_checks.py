@@ -20,19 +20,13 @@ def organiser(make_person):
 
 
 @pytest.fixture
-def january(db, programme_id, make_set, make_pair):
+def january(db, programme_id, make_set, make_pair, make_meeting):
     """A set with two pairs and one meeting on Tue 12 Jan 2027, 10:00-13:00."""
     set_id = make_set(name="Thames set")
     for _ in range(2):
         make_pair(learning_set_id=set_id)
-    meeting_id = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "January set",
-        datetime(2027, 1, 12, 10),
-        datetime(2027, 1, 12, 13),
-        set_id,
+    meeting_id = make_meeting(
+        datetime(2027, 1, 12, 10), datetime(2027, 1, 12, 13), set_id, title="January set"
     )
     facilitator = db["learning_sets"].get(set_id)["facilitator_id"]
     return {"set": set_id, "meeting": meeting_id, "facilitator": facilitator}
@@ -125,17 +119,11 @@ def test_moving_a_meeting_outside_the_programme_warns_then_goes_ahead(client, lo
 
 
 def test_moving_a_meeting_onto_the_facilitators_other_set_warns_then_goes_ahead(
-    client, login, db, programme_id, january, make_set
+    client, login, db, programme_id, january, make_set, make_meeting
 ):
     other_set = make_set(name="Severn set", facilitator_id=january["facilitator"])
-    scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "Severn February",
-        datetime(2027, 2, 9, 11),
-        datetime(2027, 2, 9, 12),
-        other_set,
+    make_meeting(
+        datetime(2027, 2, 9, 11), datetime(2027, 2, 9, 12), other_set, title="Severn February"
     )
     login(january["facilitator"])
 
@@ -151,20 +139,18 @@ def test_moving_a_meeting_onto_the_facilitators_other_set_warns_then_goes_ahead(
     assert scheduling.meeting(db, january["meeting"])["starts_at"] == "2027-02-09T10:00:00+00:00"
 
 
-def test_facilitator_clash_across_programmes_is_found(db, programme_id, january):
+def test_facilitator_clash_across_programmes_is_found(db, programme_id, january, make_meeting):
     other = programmes.create_programme(db, "Second cohort", "2026-09-01", "2027-08-31")
     programmes.add_member(db, other, january["facilitator"], "facilitator")
     from actionlearning.programmes.pairs import create_learning_set
 
     elsewhere = create_learning_set(db, other, "Avon set", january["facilitator"], "")
-    scheduling.create_meeting(
-        db,
-        other,
-        "set_meeting",
-        "Avon January",
+    make_meeting(
         datetime(2027, 1, 12, 12),
         datetime(2027, 1, 12, 14),
         elsewhere,
+        title="Avon January",
+        programme=other,
     )
 
     warnings = scheduling.clashes(
@@ -176,16 +162,10 @@ def test_facilitator_clash_across_programmes_is_found(db, programme_id, january)
 
 
 def test_editing_only_the_venue_of_a_past_meeting_needs_no_confirmation(
-    client, login, db, programme_id, january
+    client, login, db, programme_id, january, make_meeting
 ):
-    past = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "October set",
-        datetime(2026, 10, 13, 10),
-        datetime(2026, 10, 13, 13),
-        january["set"],
+    past = make_meeting(
+        datetime(2026, 10, 13, 10), datetime(2026, 10, 13, 13), january["set"], title="October set"
     )
     login(january["facilitator"])
 
@@ -315,14 +295,12 @@ def test_chosen_repeated_time_is_stored_exactly(client, login, db, later, organi
     assert (row["starts_at"], row["ends_at"]) == (utc, "2027-10-31T02:30:00+00:00")
 
 
-def test_feed_carries_the_second_0130_exactly(client, login, db, later, organiser):
-    meeting_id = scheduling.create_meeting(
-        db,
-        later,
-        "seminar",
-        "Night seminar",
+def test_feed_carries_the_second_0130_exactly(client, login, db, later, organiser, make_meeting):
+    meeting_id = make_meeting(
         datetime(2027, 10, 31, 1, 30, fold=1, tzinfo=scheduling.ZoneInfo("Europe/London")),
         datetime(2027, 10, 31, 3, 0),
+        title="Night seminar",
+        programme=later,
     )
     login(organiser)
 

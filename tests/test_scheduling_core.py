@@ -6,43 +6,25 @@ from actionlearning import scheduling
 
 
 def test_meeting_in_march_after_clock_change_is_stored_an_hour_earlier_in_utc(
-    db, programme_id, make_set
+    db, programme_id, make_set, make_meeting
 ):
     set_id = make_set()
 
-    march = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "March set",
-        datetime(2027, 3, 30, 10),
-        datetime(2027, 3, 30, 13),
-        set_id,
+    march = make_meeting(
+        datetime(2027, 3, 30, 10), datetime(2027, 3, 30, 13), set_id, title="March set"
     )
-    january = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "January set",
-        datetime(2027, 1, 12, 10),
-        datetime(2027, 1, 12, 13),
-        set_id,
+    january = make_meeting(
+        datetime(2027, 1, 12, 10), datetime(2027, 1, 12, 13), set_id, title="January set"
     )
 
     assert scheduling.meeting(db, march)["starts_at"] == "2027-03-30T09:00:00+00:00"
     assert scheduling.meeting(db, january)["starts_at"] == "2027-01-12T10:00:00+00:00"
 
 
-def test_moving_a_meeting_keeps_uid_and_bumps_sequence(db, programme_id, make_set):
+def test_moving_a_meeting_keeps_uid_and_bumps_sequence(db, programme_id, make_set, make_meeting):
     set_id = make_set()
-    meeting_id = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "Set",
-        datetime(2027, 1, 12, 10),
-        datetime(2027, 1, 12, 13),
-        set_id,
+    meeting_id = make_meeting(
+        datetime(2027, 1, 12, 10), datetime(2027, 1, 12, 13), set_id, title="Set"
     )
     before = scheduling.meeting(db, meeting_id)
 
@@ -71,7 +53,7 @@ def test_meeting_ending_before_it_starts_is_refused(db, programme_id, make_set):
 
 
 def test_set_meetings_visible_only_to_that_sets_people(
-    db, programme_id, make_set, make_pair, make_person
+    db, programme_id, make_set, make_pair, make_person, make_meeting
 ):
     set_a, set_b = make_set(), make_set()
     pair_a = make_pair(learning_set_id=set_a)
@@ -79,32 +61,9 @@ def test_set_meetings_visible_only_to_that_sets_people(
     member_a = db.execute(
         "SELECT person_id FROM pair_members WHERE pair_id = ?", [pair_a]
     ).fetchone()[0]
-    scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "A meets",
-        datetime(2027, 1, 12, 10),
-        datetime(2027, 1, 12, 13),
-        set_a,
-    )
-    scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "B meets",
-        datetime(2027, 1, 14, 10),
-        datetime(2027, 1, 14, 13),
-        set_b,
-    )
-    scheduling.create_meeting(
-        db,
-        programme_id,
-        "seminar",
-        "Seminar",
-        datetime(2027, 1, 20, 12, 30),
-        datetime(2027, 1, 20, 13, 30),
-    )
+    make_meeting(datetime(2027, 1, 12, 10), datetime(2027, 1, 12, 13), set_a, title="A meets")
+    make_meeting(datetime(2027, 1, 14, 10), datetime(2027, 1, 14, 13), set_b, title="B meets")
+    make_meeting(datetime(2027, 1, 20, 12, 30), datetime(2027, 1, 20, 13, 30), title="Seminar")
 
     titles = [m["title"] for m in scheduling.meetings_for_person(db, member_a)]
 

@@ -13,21 +13,17 @@ EARLY = "2026-09-02T00:00:00+00:00"  # 'now' before every meeting
 
 
 @pytest.fixture
-def learning_set(db, make_set, make_pair):
+def learning_set(db, make_set, make_pair, make_meeting):
     """A set of two pairs with three monthly meetings; returns (set id, members, meetings)."""
     set_id = make_set()
     pairs = [make_pair(learning_set_id=set_id) for _ in range(2)]
     members = scheduling.set_member_ids(db, set_id)
-    programme_id = db["learning_sets"].get(set_id)["programme_id"]
     meetings = [
-        scheduling.create_meeting(
-            db,
-            programme_id,
-            "set_meeting",
-            "Set meeting",
+        make_meeting(
             datetime(2027, month, 12, 10),
             datetime(2027, month, 12, 13),
             set_id,
+            title="Set meeting",
         )
         for month in (1, 2, 3)
     ]
@@ -164,14 +160,11 @@ def test_facilitator_dashboard_counts_attendance_turns_and_overdue(db, learning_
     assert summary["next_meeting"]["id"] == third
 
 
-def test_seminar_on_top_of_set_meeting_is_a_clash(db, programme_id, learning_set):
-    seminar = scheduling.create_meeting(
-        db,
-        programme_id,
-        "seminar",
-        "Partnership working: the facts",
+def test_seminar_on_top_of_set_meeting_is_a_clash(db, programme_id, learning_set, make_meeting):
+    seminar = make_meeting(
         datetime(2027, 1, 12, 12, 30),
         datetime(2027, 1, 12, 13, 30),
+        title="Partnership working: the facts",
     )
 
     warnings = scheduling.clashes(db, scheduling.meeting(db, seminar), exclude_meeting_id=seminar)
@@ -182,18 +175,12 @@ def test_seminar_on_top_of_set_meeting_is_a_clash(db, programme_id, learning_set
 
 
 def test_person_in_two_overlapping_set_meetings_is_a_clash(
-    db, programme_id, learning_set, make_set, make_person
+    db, programme_id, learning_set, make_set, make_person, make_meeting
 ):
     facilitator = db["learning_sets"].get(learning_set["id"])["facilitator_id"]
     other_set = make_set(name="Lea set", facilitator_id=facilitator)
-    other = scheduling.create_meeting(
-        db,
-        programme_id,
-        "set_meeting",
-        "Lea set meeting",
-        datetime(2027, 1, 12, 11),
-        datetime(2027, 1, 12, 12),
-        other_set,
+    other = make_meeting(
+        datetime(2027, 1, 12, 11), datetime(2027, 1, 12, 12), other_set, title="Lea set meeting"
     )
 
     warnings = scheduling.clashes(db, scheduling.meeting(db, other), exclude_meeting_id=other)

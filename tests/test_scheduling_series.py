@@ -100,15 +100,12 @@ def test_series_saves_offered_date_when_taken(db, make_set):
     assert starts(db, meeting_ids) == ["2026-12-29T10:00:00+00:00", "2027-01-29T10:00:00+00:00"]
 
 
-def test_series_preview_shows_clash_with_seminar(db, programme_id, make_set):
+def test_series_preview_shows_clash_with_seminar(db, programme_id, make_set, make_meeting):
     set_id = make_set()
-    scheduling.create_meeting(
-        db,
-        programme_id,
-        "seminar",
-        "Four models of partnering",
+    make_meeting(
         datetime(2027, 1, 12, 12, 30),
         datetime(2027, 1, 12, 13, 30),
+        title="Four models of partnering",
     )
     rule = monthly(2, 1, date(2027, 1, 1), date(2027, 2, 28))
 

@@ -15,14 +15,13 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import yaml
 
 from ..db import now, one, rows
 from ..evaluation.pack import evaluation_section
 from ..portable_markdown import front_matter_text, inline, markdown_from_html
+from ..times import local_date, long_date
 from . import SECTIONS, STATUSES, CaseStudyError, _case_study, members_of_pairs
 
 PACK_FILE = "conference-pack.md"
@@ -108,19 +107,6 @@ def slugify(text, fallback="case-study", limit=80):
     if len(slug) > limit:  # cut at a word boundary
         slug = slug[: limit + 1].rsplit("-", 1)[0]
     return slug.strip("-") or fallback
-
-
-def local_date(value, time_zone):
-    """'2027-03-30' for a UTC ISO time, in the programme's time zone; None stays None."""
-    if not value:
-        return None
-    return datetime.fromisoformat(value).astimezone(ZoneInfo(time_zone)).date().isoformat()
-
-
-def long_date(value):
-    """'8 July 2027' for an ISO date."""
-    day = date.fromisoformat(str(value)[:10])
-    return f"{day.day} {day:%B %Y}"
 
 
 def _organisations(study):

@@ -24,6 +24,7 @@ from ..db import get_db
 from ..fields import LongTextField
 from ..programmes import organised_programmes
 from ..security import Form
+from ..times import long_date
 from . import documents, export, workflow
 
 bp = Blueprint("casestudies", __name__, url_prefix="/case-studies")
@@ -236,7 +237,7 @@ def export_pack(fmt):
     _audit_download(db, "export.pack", programme_id)
     markdown = export.pack_markdown(parts, contents=fmt == "md")  # Word and PDF make their own
     page = {"kicker": "Conference pack", "title": parts["title"]}
-    page["date"] = export.long_date(parts["date"])
+    page["date"] = long_date(parts["date"])
     page["contents"], page["kind"] = parts["sections"], "pack"
     body = export.pack_sections_markdown(parts)
     return _document(fmt, "conference-pack", markdown, body, page, parts["images"])

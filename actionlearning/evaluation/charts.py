@@ -11,10 +11,10 @@ import hashlib
 import io
 import json
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from ..db import now, one, rows, write
 from ..membership import members_of_learning_set
+from ..times import short_date, to_local
 from . import FACTOR_LABELS, MIN_GROUP, aggregates
 
 CHARTS = {
@@ -117,7 +117,7 @@ def attendance_table(db, programme_id, at):
         {"p": programme_id, "at": at},
     )
     table_rows = [
-        [r["learning_set"], _local_date(r["starts_at"], r["time_zone"]), r["attended"],
+        [r["learning_set"], short_date(to_local(r["starts_at"], r["time_zone"])), r["attended"],
          r["members"]]
         for r in found
     ]  # fmt: skip
@@ -153,7 +153,7 @@ def themes_table(db, programme_id, at):
     )
     counts = {}
     for r in found:
-        month = _local(r["created_at"], r["time_zone"]).strftime("%Y-%m")
+        month = to_local(r["created_at"], r["time_zone"]).strftime("%Y-%m")
         counts[(month, r["theme"])] = counts.get((month, r["theme"]), 0) + 1
     if not counts:
         note = "No entry with a theme has been shared with the whole programme yet."
@@ -179,15 +179,6 @@ def themes_table(db, programme_id, at):
 
 
 TABLES = {"ratings": ratings_table, "attendance": attendance_table, "themes": themes_table}
-
-
-def _local(iso, zone):
-    return datetime.fromisoformat(iso).astimezone(ZoneInfo(zone))
-
-
-def _local_date(iso, zone):
-    day = _local(iso, zone)
-    return f"{day.day} {day:%b %Y}"  # %-d is glibc-only
 
 
 # Drawing

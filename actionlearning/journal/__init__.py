@@ -11,10 +11,10 @@ from membership.py, where every access rule's parts are stated.
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from ..db import now, one, rows
 from ..membership import learning_sets_of, learning_sets_of_member, pairs_of, programmes_of
+from ..times import meeting_label
 
 THEMES = (
     "shared goals",
@@ -122,12 +122,6 @@ def _entry(entry):
         else ""
     )
     return entry
-
-
-def meeting_label(title, starts_at, time_zone):
-    """'Thames set · Tue 9 Mar 2027, 10:00' in the programme's time zone."""
-    local = datetime.fromisoformat(starts_at).astimezone(ZoneInfo(time_zone or "Europe/London"))
-    return f"{title} · {local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
 def entries_visible_to(

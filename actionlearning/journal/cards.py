@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from ..dates import date_html, datetime_html
+from ..times import date_html, datetime_html
 from . import VISIBILITIES, own_entry
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"

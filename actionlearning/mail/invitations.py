@@ -30,6 +30,7 @@ from markupsafe import escape
 from .. import feeds, scheduling
 from ..db import now, one, rows, write
 from ..membership import programmes_organised_by
+from ..times import meeting_when
 from . import MailError, queue_message
 
 # The meetings a change may touch that still lie ahead: in a programme, in several (an
@@ -320,17 +321,6 @@ def _queue_one(db, row, person, message, queued_at=None):
         )
     except MailError:  # an address stored before addresses were checked: one person's bad
         return None  # address must not stop everyone else's invitation
-
-
-def meeting_when(row, short=False):
-    """'Tuesday 3 November 2026, 10:00 to 13:00 GMT' in the programme's zone
-    (short: 'Tue 3 Nov 2026, 10:00 GMT')."""
-    starts = scheduling.to_local(row["starts_at"], row["time_zone"])
-    ends = scheduling.to_local(row["ends_at"], row["time_zone"])
-    if short:
-        return f"{starts:%a %-d %b %Y, %H:%M} {starts.tzname()}"
-    until = f"{ends:%H:%M}" if ends.date() == starts.date() else f"{ends:%A %-d %B %Y, %H:%M}"
-    return f"{starts:%A %-d %B %Y, %H:%M} to {until} {ends.tzname()}"
 
 
 def message_bodies(row, why, base_url):

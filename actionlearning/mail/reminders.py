@@ -20,8 +20,9 @@ from datetime import timedelta
 from .. import feeds, scheduling
 from ..db import rows, write
 from ..scheduling import records
+from ..times import meeting_when
 from . import MailError, queue_message
-from .invitations import bodies, meeting_when
+from .invitations import bodies
 
 DEFAULT_REMINDER_DAYS = 3
 BRIEFING_BEFORE = timedelta(days=1)

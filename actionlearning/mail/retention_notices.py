@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from .. import retention
 from ..db import rows, write
+from ..times import long_date
 from . import MailError, queue_message
 from .invitations import bodies
 
@@ -47,7 +48,7 @@ def queue_due(db, base_url, today, days=retention.RETENTION_NOTICE_DAYS):
 
 
 def _queue(db, base_url, programme, delete_on, author):
-    when = f"{delete_on.day} {delete_on:%B %Y}"
+    when = long_date(delete_on)
     entries = "entry" if author["entries"] == 1 else "entries"
     text, html = bodies(
         [

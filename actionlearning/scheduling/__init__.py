@@ -2,11 +2,10 @@
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from .. import programmes
-from ..dates import day_text, long_day_text
 from ..db import now, one, rows, write
 from ..errors import FieldError
 from ..membership import (
@@ -17,6 +16,7 @@ from ..membership import (
     programmes_organised_by,
 )
 from ..text import has_control_characters, has_line_controls, rendered
+from ..times import day_text, long_day_text, to_local, to_utc
 
 MEETING_KINDS = {"set_meeting": "Set meeting", "seminar": "Seminar", "conference": "Conference"}
 EDITABLE_FIELDS = (
@@ -38,11 +38,17 @@ class SchedulingError(FieldError):
 
 # Queries
 
+# Every meeting row carries its programme's time zone, so pages and messages show its times
+# without asking the database again (one programme lookup per row, before).
+MEETING_COLUMNS = (
+    "m.*, (SELECT z.time_zone FROM programmes z WHERE z.id = m.programme_id) AS time_zone"
+)
+
 # Meetings a person may see: their sets' meetings (as member of a pair in the set or as its
 # facilitator) and every seminar and conference of their programmes. Organisers of a
 # programme see all its meetings.
 VISIBLE_MEETINGS = f"""
-SELECT m.* FROM meetings m
+SELECT {MEETING_COLUMNS} FROM meetings m
 WHERE m.id IN (
   -- the seminars and conference of every programme the person is in
   SELECT s.id FROM meetings s
@@ -93,17 +99,21 @@ def meeting_visible_to(db, person_id, meeting_id):
 
 def meetings_for_set(db, learning_set_id):
     return rows(
-        db, "SELECT * FROM meetings WHERE learning_set_id = ? ORDER BY starts_at", [learning_set_id]
+        db,
+        f"SELECT {MEETING_COLUMNS} FROM meetings m WHERE learning_set_id = ? ORDER BY starts_at",
+        [learning_set_id],
     )
 
 
 def meetings_for_programme(db, programme_id, kinds=None):
-    sql = "SELECT * FROM meetings WHERE programme_id = ?"
+    """A programme's meetings, earliest first, each with its set's name (None for others)."""
+    sql = f"""SELECT {MEETING_COLUMNS}, s.name AS learning_set_name FROM meetings m
+        LEFT JOIN learning_sets s ON s.id = m.learning_set_id WHERE m.programme_id = ?"""
     params = [programme_id]
     if kinds:
-        sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
+        sql += f" AND m.kind IN ({', '.join('?' for _ in kinds)})"
         params += list(kinds)
-    return rows(db, sql + " ORDER BY starts_at", params)
+    return rows(db, sql + " ORDER BY m.starts_at", params)
 
 
 def set_member_ids(db, learning_set_id):
@@ -114,21 +124,6 @@ def set_member_ids(db, learning_set_id):
         {"set": learning_set_id},
     )
     return [r["person_id"] for r in found]
-
-
-# Times
-
-
-def to_utc(local, time_zone):
-    """A naive local datetime in the programme's zone, as a UTC ISO string."""
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=ZoneInfo(time_zone))
-    return local.astimezone(UTC).isoformat()
-
-
-def to_local(utc_iso, time_zone):
-    """A stored UTC ISO string as an aware datetime in the programme's zone."""
-    return datetime.fromisoformat(utc_iso).astimezone(ZoneInfo(time_zone))
 
 
 # Actions

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import holidays
 
 from .. import programmes
-from ..dates import long_day_text
-from . import SchedulingError, _check_times, clashes, to_local, to_utc
+from ..times import long_day_text, to_local, to_utc
+from . import SchedulingError, _check_times, clashes
 
 
 def bank_holidays(days):

@@ -122,7 +122,9 @@ def overdue_action_points(db, learning_set_id, at=None):
     made (or last reviewed) at one meeting, and another meeting has been held since."""
     return rows(
         db,
-        """SELECT a.*, p.name AS owner_name, m.starts_at AS made_at FROM action_points a
+        """SELECT a.*, p.name AS owner_name, m.starts_at AS made_at,
+          (SELECT pr.time_zone FROM programmes pr WHERE pr.id = m.programme_id) AS time_zone
+        FROM action_points a
             JOIN people p ON p.id = a.owner_id JOIN meetings m ON m.id = a.meeting_id
             LEFT JOIN meetings r ON r.id = a.reviewed_at_meeting_id
             WHERE m.learning_set_id = :set

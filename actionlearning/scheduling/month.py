@@ -5,7 +5,8 @@ from datetime import date, datetime, time
 
 from .. import programmes
 from ..db import rows
-from . import VISIBLE_MEETINGS, to_local, to_utc
+from ..times import to_local, to_utc
+from . import VISIBLE_MEETINGS
 
 
 def month_start(year, month):
@@ -36,7 +37,7 @@ def meetings_in_month(db, person_id, programme_id, first):
         + """ AND m.programme_id = :programme AND m.starts_at < :before
               AND m.ends_at > :after ORDER BY m.starts_at, m.id"""
     )
-    return [{**row, "time_zone": zone} for row in rows(db, sql, params)]
+    return rows(db, sql, params)
 
 
 def month_grid(db, person_id, programme_id, first):

@@ -177,8 +177,10 @@ def add_action_point(db, meeting_id, owner_id, text):
         )
 
 
+# With the programme's zone, so that pages show made_at without a query of their own.
 ACTION_POINT_COLUMNS = """a.*, p.name AS owner_name, m.starts_at AS made_at,
-    m.learning_set_id, m.title AS meeting_title"""
+    m.learning_set_id, m.title AS meeting_title,
+    (SELECT pr.time_zone FROM programmes pr WHERE pr.id = m.programme_id) AS time_zone"""
 
 
 def action_points_made_at(db, meeting_id):

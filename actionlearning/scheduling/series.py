@@ -7,9 +7,9 @@ from datetime import datetime, time, timedelta
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
 from .. import programmes
-from ..dates import day_text
 from ..db import one, write
-from . import SchedulingError, cancel_meeting, meeting_row, meetings_for_set, to_local
+from ..times import day_text, short_date, to_local
+from . import SchedulingError, cancel_meeting, meeting_row, meetings_for_set
 from .checks import bank_holidays, date_problems, planned
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -59,7 +59,7 @@ def describe_rule(rule):
         n = rule["interval"]
         what = "every week" if n == 1 else f"every {n} weeks"
     times = f"{rule['start_time']:%H:%M}\u2013{rule['end_time']:%H:%M}"
-    first, last = (f"{d.day} {d:%b %Y}" for d in (rule["first"], rule["last"]))
+    first, last = short_date(rule["first"]), short_date(rule["last"])
     return f"{what}, {times}, {first} to {last}"
 
 

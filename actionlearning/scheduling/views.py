@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 from wtforms import (
     DateField,
     HiddenField,
@@ -28,47 +27,21 @@ from wtforms import (
 from wtforms.fields import TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from .. import programmes, scheduling
-from ..dates import date_html, day_text, machine_time
+from .. import scheduling
 from ..db import get_db
 from ..fields import LongTextField
 from ..mail import invitations
 from ..programmes.pairs import learning_set
 from ..programmes.views import organiser_programme
 from ..security import Form
-from . import SchedulingError, checks, local_time_fault, records, series, to_local
+from ..times import day_text, to_local
+from . import SchedulingError, checks, local_time_fault, records, series
 
 bp = Blueprint("scheduling", __name__)
 
 
 def options(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-# Template helpers: times are shown in the programme's zone, never in UTC.
-
-
-def _zone(row):
-    if row.get("time_zone"):
-        return row["time_zone"]
-    return programmes.programme(get_db(), row["programme_id"])["time_zone"]
-
-
-@bp.app_template_global()
-def meeting_when(row):
-    """'Tue 12 Jan 2027, 10:00–13:00' in the meeting's programme zone, its start exact for
-    machines."""
-    zone = _zone(row)
-    start, end = to_local(row["starts_at"], zone), to_local(row["ends_at"], zone)
-    text = f"{day_text(start)}, {start:%H:%M}\u2013{end:%H:%M}"
-    return Markup(f'<time datetime="{machine_time(row["starts_at"])}">{escape(text)}</time>')
-
-
-@bp.app_template_global()
-def meeting_day(utc_iso, meeting_id):
-    """The day of a time, in the zone of that meeting's programme."""
-    row = scheduling.meeting(get_db(), meeting_id)
-    return date_html(utc_iso, row["time_zone"])
 
 
 @bp.app_template_global()
@@ -492,14 +465,7 @@ def set_meetings(learning_set_id):
 def programme_meetings(programme_id):
     db = get_db()
     row = organiser_programme(programme_id)
-    meetings = list(
-        db.query(
-            """SELECT m.*, s.name AS learning_set_name FROM meetings m
-            LEFT JOIN learning_sets s ON s.id = m.learning_set_id
-            WHERE m.programme_id = ? ORDER BY m.starts_at""",
-            [programme_id],
-        )
-    )
+    meetings = scheduling.meetings_for_programme(db, programme_id)
     clashes = scheduling.clashes_for_programme(db, programme_id)
     return render_template(
         "scheduling/programme_meetings.html", programme=row, meetings=meetings, clashes=clashes
