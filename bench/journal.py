@@ -168,6 +168,13 @@ class _Gunicorn:
             done += 1
         return done, time.perf_counter() - started
 
+    def cpu_seconds(self):
+        """CPU time its worker has used so far (user and system; Linux's /proc)."""
+        master = self.process.pid
+        worker = Path(f"/proc/{master}/task/{master}/children").read_text().split()[0]
+        fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=15)
@@ -193,6 +200,28 @@ def _interleaved_requests_per_second(targets, seconds=HTTP_SECONDS, rounds=HTTP_
             total[0] += done
             total[1] += elapsed
     return [done / elapsed for done, elapsed in totals]
+
+
+def _interleaved_rates(targets, seconds=HTTP_SECONDS, rounds=HTTP_ROUNDS):
+    """(requests/s, requests per CPU-second of the server's worker) for each (server, path,
+    headers), timed in alternating turns as _interleaved_requests_per_second does.
+
+    On a loaded machine requests/s measures the scheduler as much as the code (a ratio
+    moved from 1.46x to 0.94x between two runs as the load went from 6 to 9); the CPU
+    time a worker spends per request does not wait in that queue.
+    """
+    targets = [(server, path, dict(headers)) for server, path, headers in targets]
+    totals = [[0, 0.0, 0.0] for _ in targets]
+    for server, path, headers in targets:
+        server.get(path, headers)  # warm up
+    for _ in range(rounds):
+        for total, (server, path, headers) in zip(totals, targets, strict=True):
+            cpu = server.cpu_seconds()
+            done, elapsed = server.requests_in(path, headers, seconds / rounds)
+            total[0] += done
+            total[1] += elapsed
+            total[2] += server.cpu_seconds() - cpu
+    return [(done / elapsed, done / cpu) for done, elapsed, cpu in totals]
 
 
 def _sign_in_over_http(server, email, csrf=True):
@@ -244,7 +273,7 @@ def http_rows():
                 assert page.count(b'<article class="card">') == journal.PAGE_SIZE
             _, _, kept = ours.request("GET", "/bench-ceiling", headers=ours_cookie)
             assert kept.count(b'<article class="card">') == journal.PAGE_SIZE
-            hello_rps, reference_rps, list_rps, ceiling_rps = _interleaved_requests_per_second(
+            hello, reference, ours, ceiling = _interleaved_rates(
                 [
                     (hello, "/", {}),
                     (reference, "/journal", reference_cookie),
@@ -259,19 +288,24 @@ def http_rows():
     return [
         (
             "journal list (/journal, 20 entries, signed in) vs the flaskr-style reference "
-            "(bench/reference.py), gunicorn 1 worker each",
-            f"{list_rps / reference_rps:.2f}x ({list_rps:.0f} vs {reference_rps:.0f} requests/s)",
+            "(bench/reference.py), gunicorn 1 worker each: requests per CPU-second of the worker",
+            f"{ours[1] / reference[1]:.2f}x ({ours[1]:.0f} vs {reference[1]:.0f})",
             f">= {LIST_TARGET}x",
         ),
         (
-            "the same page from rows kept in memory (no queries) vs the reference",
-            f"{ceiling_rps / reference_rps:.2f}x ({ceiling_rps:.0f} requests/s)",
+            "the same, requests/s (wall clock: moves with the machine's load)",
+            f"{ours[0] / reference[0]:.2f}x ({ours[0]:.0f} vs {reference[0]:.0f} requests/s)",
+            f">= {LIST_TARGET}x",
+        ),
+        (
+            "the same page from rows kept in memory (no queries) vs the reference, per CPU-second",
+            f"{ceiling[1] / reference[1]:.2f}x ({ceiling[1]:.0f})",
             "(none)",
         ),
         (
-            "Flask hello-world, for scale: the reference and our page against it",
-            f"{hello_rps:.0f} requests/s; reference {reference_rps / hello_rps:.2f}x, "
-            f"ours {list_rps / hello_rps:.2f}x",
+            "Flask hello-world, for scale: the reference and our page against it, per CPU-second",
+            f"{hello[1]:.0f} (requests/s {hello[0]:.0f}); "
+            f"reference {reference[1] / hello[1]:.2f}x, ours {ours[1] / hello[1]:.2f}x",
             "(none)",
         ),
     ]
