@@ -10,32 +10,24 @@ from actionlearning.scheduling import records
 AT = "2027-03-01T12:00:00+00:00"  # the pack is made on 1 March 2027
 
 
-def _meeting(db, programme_id, kind, day, learning_set_id=None):
-    return scheduling.create_meeting(
-        db,
-        programme_id,
-        kind,
-        f"{kind} on {day}",
-        datetime.fromisoformat(f"{day}T10:00"),
-        datetime.fromisoformat(f"{day}T12:00"),
-        learning_set_id,
-    )
-
-
 def test_pack_summary_figures_match_a_hand_count(
-    db, programme_id, make_pair, make_person, make_set
+    db, programme_id, make_pair, make_person, make_set, make_meeting
 ):
+    def meeting(day, learning_set_id=None):
+        start = datetime.fromisoformat(f"{day}T10:00")
+        return make_meeting(start, start.replace(hour=12), learning_set_id, title=f"On {day}")
+
     learning_set = make_set(name="Thames set")
     pair = make_pair(learning_set_id=learning_set, borough="Camden")
     a, b = [
         r[0] for r in db.execute("SELECT person_id FROM pair_members WHERE pair_id = ?", [pair])
     ]
     organiser = make_person(role="organiser")
-    held_1 = _meeting(db, programme_id, "set_meeting", "2027-01-12", learning_set)
-    held_2 = _meeting(db, programme_id, "set_meeting", "2027-02-09", learning_set)
-    ahead = _meeting(db, programme_id, "set_meeting", "2027-03-09", learning_set)
-    called_off = _meeting(db, programme_id, "set_meeting", "2027-02-23", learning_set)
-    seminar = _meeting(db, programme_id, "seminar", "2027-02-02")
+    held_1 = meeting("2027-01-12", learning_set)
+    held_2 = meeting("2027-02-09", learning_set)
+    ahead = meeting("2027-03-09", learning_set)
+    called_off = meeting("2027-02-23", learning_set)
+    seminar = meeting("2027-02-02")
     records.record_attendance(db, held_1, {a: "attended", b: "attended"}, at=AT)
     records.record_attendance(db, held_2, {a: "attended", b: "apologies"}, at=AT)
     records.record_attendance(db, ahead, {a: "apologies"}, at=AT)  # sent in advance
