@@ -150,6 +150,28 @@ def make_set(db, programme_id, make_person):
 
 
 @pytest.fixture
+def world(programme_id, make_person, make_set, make_pair):
+    """The people most tests need, in the test programme: an organiser, a facilitator and
+    their set, and one pair of two participants in it (members: Grace, then Tom).
+    Tests that need more build on it; files whose world differs keep their own fixture."""
+    facilitator = make_person(role="facilitator", name="Fay Facilitator")
+    set_id = make_set(facilitator_id=facilitator)
+    grace, tom = make_person(name="Grace Okafor"), make_person(name="Tom Price")
+    pair = make_pair(member_ids=[grace, tom], learning_set_id=set_id)
+    organiser = make_person(role="organiser", name="Olu Organiser")
+    return {
+        "programme": programme_id,
+        "organiser": organiser,
+        "facilitator": facilitator,
+        "set": set_id,
+        "pair": pair,
+        "grace": grace,
+        "tom": tom,
+        "members": [grace, tom],
+    }
+
+
+@pytest.fixture
 def make_meeting(db, programme_id):
     """make_meeting(starts, ends, learning_set_id=None, *, title, kind, programme, **fields):
     a meeting scheduled by scheduling.create_meeting from local times in the programme's

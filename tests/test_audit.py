@@ -16,14 +16,6 @@ from tests.conftest import PASSWORD, csrf_token, sign_in
 from tests.test_casestudies import FULL
 
 
-@pytest.fixture
-def world(db, programme_id, make_person, make_pair):
-    organiser = make_person(role="organiser")
-    members = [make_person(), make_person()]
-    pair_id = make_pair(member_ids=members)
-    return {"organiser": organiser, "members": members, "pair": pair_id, "programme": programme_id}
-
-
 def latest(db):
     return audit.all_events(db, limit=1)[0]
 
@@ -277,7 +269,7 @@ def test_flask_audit_prints_one_line_per_event(runner, db, world):
 
     lines = result.output.splitlines()
     assert result.exit_code == 0
-    assert "account.deactivated" in lines[-1] and "about Person" in lines[-1]
+    assert "account.deactivated" in lines[-1] and "about Grace Okafor" in lines[-1]
     assert all(email not in line for line in lines)
 
 

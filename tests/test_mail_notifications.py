@@ -24,23 +24,6 @@ def app(mail_app):
     return mail_app
 
 
-@pytest.fixture
-def world(db, make_person, make_set, make_pair):
-    facilitator = make_person(role="facilitator", name="Fay Facilitator")
-    set_id = make_set(facilitator_id=facilitator)
-    grace, tom = make_person(name="Grace Okafor"), make_person(name="Tom Price")
-    pair = make_pair(member_ids=[grace, tom], learning_set_id=set_id)
-    organiser = make_person(role="organiser", name="Olu Organiser")
-    return {
-        "set": set_id,
-        "pair": pair,
-        "grace": grace,
-        "tom": tom,
-        "facilitator": facilitator,
-        "organiser": organiser,
-    }
-
-
 def outbox(db):
     return rows(db, "SELECT person_id, kind, subject, body_text FROM outbox ORDER BY id")
 
