@@ -80,7 +80,7 @@ def _register_blueprints(app):
     from .mail import views as mail_views
     from .programmes import pair_views
     from .programmes import views as programmes_views
-    from .scheduling import month_views
+    from .scheduling import learning_set_views, month_views
     from .scheduling import views as scheduling_views
 
     # pair_views and month_views add their pages to their area's blueprint when imported.
@@ -90,6 +90,7 @@ def _register_blueprints(app):
         auth_views,
         programmes_views,
         scheduling_views,
+        learning_set_views,
         journal_views,
         feeds_views,
         casestudies_views,

@@ -1,6 +1,7 @@
-"""Pages for an organiser's pairs and learning sets: list and add, edit, and the warnings
-shown once they are saved. They register on the programmes blueprint, so endpoints keep the
-`programmes.` prefix (programmes.pair_list, programmes.edit_learning_set)."""
+"""Pages for an organiser's pairs and learning sets: list and add, edit a pair, and the
+warnings shown once they are saved. They register on the programmes blueprint, so endpoints
+keep the `programmes.` prefix (programmes.pair_list). A set's own pages, editing it among
+them, are the learning_sets blueprint's (scheduling/learning_set_views.py)."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -16,14 +17,12 @@ from .pairs import (
     PARTNERING_MODELS,
     create_learning_set,
     create_pair,
-    learning_set,
     learning_set_warnings,
     learning_sets_for_programme,
     pair,
     pair_ids_in_set,
     pair_warnings,
     pairs_for_programme,
-    update_learning_set,
     update_pair,
 )
 from .views import CheckboxesField, bp, invitations_for, options, organiser_programme
@@ -140,38 +139,20 @@ def _after_pair_saved(db, form, programme_id, message):
 def learning_set_list(programme_id):
     db = get_db()
     row = organiser_programme(programme_id)
-    form = _learning_set_form(db, programme_id)
+    form = learning_set_form(db, programme_id)
     if form.validate_on_submit():
         try:
             with invitations_for(programme_id):
-                new_id = create_learning_set(db, programme_id, *_set_values(form))
+                new_id = create_learning_set(db, programme_id, *learning_set_values(form))
         except ProgrammeError as error:
             form.attach_error(error)
         else:
-            return _after_set_saved(db, new_id, programme_id)
+            return after_learning_set_saved(db, new_id, programme_id)
     sets = learning_sets_for_programme(db, programme_id)
     return render_template("programmes/sets.html", programme=row, sets=sets, form=form)
 
 
-@bp.route("/learning-sets/<int:learning_set_id>/edit", methods=["GET", "POST"])
-@organiser_required
-def edit_learning_set(learning_set_id):
-    db = get_db()
-    row = learning_set(db, learning_set_id) or abort(404)
-    organiser_programme(row["programme_id"])
-    form = _learning_set_form(db, row["programme_id"], row)
-    if form.validate_on_submit():
-        try:
-            with invitations_for(row["programme_id"]):
-                update_learning_set(db, learning_set_id, *_set_values(form))
-        except ProgrammeError as error:
-            form.attach_error(error)
-        else:
-            return _after_set_saved(db, learning_set_id, row["programme_id"])
-    return render_template("programmes/set_edit.html", learning_set=row, form=form)
-
-
-def _learning_set_form(db, programme_id, row=None):
+def learning_set_form(db, programme_id, row=None):
     data = None
     if row is not None:
         data = {**row, "pair_ids": pair_ids_in_set(db, row["id"])}
@@ -189,7 +170,7 @@ def _learning_set_form(db, programme_id, row=None):
     return form
 
 
-def _set_values(form):
+def learning_set_values(form):
     return (
         form.name.data,
         form.facilitator_id.data or None,
@@ -198,7 +179,7 @@ def _set_values(form):
     )
 
 
-def _after_set_saved(db, learning_set_id, programme_id):
+def after_learning_set_saved(db, learning_set_id, programme_id):
     for warning in learning_set_warnings(db, learning_set_id):
         flash(warning, "warning")
     flash("Learning set saved.", "info")
