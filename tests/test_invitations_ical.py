@@ -14,6 +14,7 @@ import vobject
 from icalendar import Calendar
 
 from actionlearning import auth, feeds, scheduling
+from actionlearning.feeds import itip
 
 from .test_feeds import SECRET, build_world
 from .test_feeds_parsers import EXPECTED_STARTS, ical_js_events, utc_text
@@ -38,7 +39,7 @@ def world(client, db, programme_id, make_person, make_set, make_pair, make_meeti
 
 def invitation(db, world, key, person=None, cancel=False):
     person = person or world["members"][0]
-    return feeds.meeting_invitation(
+    return itip.meeting_invitation(
         db, world[key], person, "http://localhost", MAILBOX, cancel=cancel, at=AT
     )
 
@@ -163,7 +164,7 @@ def test_invitation_names_with_commas_and_quotes_survive(
         datetime(2026, 11, 3, 10), datetime(2026, 11, 3, 13), set_id, title="Set meeting"
     )
 
-    data = feeds.meeting_invitation(db, meeting_id, member, "http://localhost", MAILBOX, at=AT)
+    data = itip.meeting_invitation(db, meeting_id, member, "http://localhost", MAILBOX, at=AT)
     event = vobject.readOne(data.decode()).vevent
 
     assert event.organizer.params["CN"] == ["Smith, 'Jo' Ünal"]

@@ -1,5 +1,5 @@
 """Meeting invitations by e-mail: each change to a meeting, or to who a meeting concerns, sends
-one iTIP message (feeds.invitation) to each person it changes something for.
+one iTIP message (feeds.itip.invitation) to each person it changes something for.
 
 A change is found by comparing, for the meetings it may touch, each meeting's SEQUENCE,
 status and people (scheduling.meeting_people) before and after it, so one rule serves every
@@ -29,6 +29,7 @@ from markupsafe import escape
 
 from .. import feeds, scheduling
 from ..db import now, one, rows, write
+from ..feeds import itip
 from ..membership import programmes_organised_by
 from ..times import meeting_when
 from . import MailError, queue_message
@@ -277,18 +278,18 @@ def invitation_messages(db, found, settings, at=None):
     meetings, shared, built = {}, {}, []
     for meeting_id, person_id, why in found:
         if meeting_id not in meetings:
-            meetings[meeting_id] = feeds.invitation_meeting(db, meeting_id)
+            meetings[meeting_id] = itip.invitation_meeting(db, meeting_id)
         row, person = meetings[meeting_id], people.get(person_id)
         if row is None or person is None:
             continue
-        organiser = feeds.invitation_organiser(row, person_id, settings["mailbox"])
+        organiser = itip.invitation_organiser(row, person_id, settings["mailbox"])
         # All but the ATTENDEE line and the address is the same for everyone told the same
-        # thing by the same organiser: made once (see feeds.invitation_for_all).
+        # thing by the same organiser: made once (see feeds.itip.invitation_for_all).
         key = (meeting_id, why, organiser["email"])
         if key not in shared:
             shared[key] = _message(row, why, organiser, settings["base_url"], at)
         message = shared[key]
-        ics = feeds.addressed(message["for_all"], person)
+        ics = itip.addressed(message["for_all"], person)
         built.append((row, person, {**message, "ics": ics}))
     return built
 
@@ -301,7 +302,7 @@ def _message(row, why, organiser, base_url, at):
         "text": text,
         "html": html,
         "method": "CANCEL" if cancel else "REQUEST",
-        "for_all": feeds.invitation_for_all(row, organiser, base_url, cancel, at),
+        "for_all": itip.invitation_for_all(row, organiser, base_url, cancel, at),
     }
 
 
