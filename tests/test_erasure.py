@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from actionlearning import audit, auth, casestudies, evaluation, feeds, mail
+from actionlearning.evaluation import figures
 from actionlearning.journal.entries import add_response, create_entry, update_entry
 from actionlearning.scheduling import records
 from tests.conftest import sign_in
@@ -69,7 +70,7 @@ def world(db, app, client, programme_id, make_person, make_set, make_organisatio
     evaluation.save_response(db, erased, round_id, ratings, {first_factor: f"Rated {MARKER}"})
     evaluation.save_response(db, partner, round_id, ratings, {first_factor: PARTNER_MARKER})
     evaluation.close_round(db, round_id)
-    evaluation.aggregates(db, programme_id)  # stores the sums, which count their ratings
+    figures.aggregates(db, programme_id)  # stores the sums, which count their ratings
     mail.queue_message(db, person_id=erased, kind="account", subject="Hello", text=MARKER)
     mail.queue_message(
         db, person_id=partner, kind="account", subject=f"{NAME} replied", text="A reply."

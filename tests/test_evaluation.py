@@ -11,13 +11,13 @@ from actionlearning import programmes
 from actionlearning.evaluation import (
     FACTOR_LABELS,
     EvaluationError,
-    aggregates,
     close_round,
     open_round,
     own_response,
     save_response,
 )
 from actionlearning.evaluation.charts import chart
+from actionlearning.evaluation.figures import aggregates
 
 from .conftest import csrf_token, sign_in
 

@@ -15,7 +15,8 @@ from datetime import datetime
 from ..db import now, one, rows, write
 from ..membership import members_of_learning_set
 from ..times import short_date, to_local
-from . import FACTOR_LABELS, MIN_GROUP, aggregates
+from . import FACTOR_LABELS, MIN_GROUP
+from .figures import aggregates
 
 CHARTS = {
     "ratings": "Self-ratings before and after",

@@ -20,10 +20,7 @@ from . import (
     RATING_LABELS,
     STAGES,
     EvaluationError,
-    aggregate_csv_rows,
-    aggregates,
     close_round,
-    facilitated_set_aggregates,
     open_round,
     own_response,
     round_for_rater,
@@ -32,6 +29,7 @@ from . import (
     save_response,
 )
 from .charts import CHARTS, chart, programme_charts
+from .figures import aggregate_csv_rows, aggregates, facilitated_set_aggregates
 
 bp = Blueprint("evaluation", __name__)
 
