@@ -3,7 +3,8 @@ importing the same file twice changes nothing."""
 
 import pytest
 
-from actionlearning.programmes import OPERATOR, importer
+from actionlearning.programmes import importer
+from actionlearning.programmes.people import OPERATOR
 
 HEADER = (
     "email,name,role,organisation,organisation_kind,job_title,pair,borough,priority_area,"

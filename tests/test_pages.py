@@ -11,6 +11,7 @@ import pytest
 from actionlearning import auth, programmes, scheduling
 from actionlearning.db import connect, migrate, write
 from actionlearning.migrations import MIGRATIONS, m012_organisation_keys
+from actionlearning.programmes import people
 
 from .conftest import csrf_token
 
@@ -111,7 +112,7 @@ def test_people_filters_never_show_another_programmes_person(db, organiser, make
     )
     make_person(name="Bea Elsewhere", programme=other)
 
-    found = programmes.people_listing(db, organiser, search="Bea", programme_id=other)
+    found = people.people_listing(db, organiser, search="Bea", programme_id=other)
 
     assert found == []
 

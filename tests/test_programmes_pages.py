@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 
 from actionlearning import auth, programmes, scheduling
+from actionlearning.programmes import people
 from actionlearning.programmes.pairs import create_pair, learning_set_warnings
 from actionlearning.scheduling import records
 
@@ -454,7 +455,7 @@ def test_people_listing_is_own_programmes_people_and_unplaced_accounts(
 ):
     own, unplaced = make_person(), make_person(programme=None)
 
-    ids = {p["id"] for p in programmes.people_listing(db, organiser)}
+    ids = {p["id"] for p in people.people_listing(db, organiser)}
 
     assert ids == {organiser, own, unplaced}
 

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from .. import auth, programmes
 from ..db import get_db
+from ..programmes.people import OPERATOR
 
 
 @click.command("create-user")
@@ -71,7 +72,7 @@ def import_people_command(file, programme_id):
         with invitations.queued_for_changes(db, settings, programme_ids=scope):
             # The server's operator may place any account, whatever programme it is in.
             counts = importer.import_people(
-                db, importer.decode(file.read()), programme_id, by=programmes.OPERATOR
+                db, importer.decode(file.read()), programme_id, by=OPERATOR
             )
     except importer.ImportRejected as error:
         raise click.ClickException(str(error)) from error

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from .. import audit, retention
 from ..auth.views import organiser_required
 from ..db import get_db
-from ..programmes import people_listing
+from ..programmes.people import people_listing
 from . import CONTACT_KEYS, GovernanceError, contact, set_contact
 
 bp = Blueprint("governance", __name__)

@@ -6,7 +6,7 @@ are matched by e-mail, organisations by name, pairs by their label, sets by name
 
 Matching by e-mail must not let an organiser pull someone else's people into their
 programme: an existing account is placed only when the people page's rule
-(PEOPLE_FOR_ORGANISER) lets the importer act on it, unless the server's operator imports.
+(people.PEOPLE_FOR_ORGANISER) lets the importer act on it, unless the server's operator imports.
 """
 
 import csv
@@ -17,14 +17,12 @@ from .. import audit, auth
 from ..db import write
 from ..text import has_control_characters, has_line_controls
 from . import (
-    OPERATOR,
     ORGANISATION_KINDS,
     ProgrammeError,
     add_member,
     create_organisation,
     organisation_by_name,
     organised_programme,
-    person_for_organiser,
     programme,
     role_in_programme,
 )
@@ -36,6 +34,7 @@ from .pairs import (
     pair,
     update_pair,
 )
+from .people import OPERATOR, person_for_organiser
 
 REQUIRED_COLUMNS = ("email", "name", "role")
 OPTIONAL_COLUMNS = (

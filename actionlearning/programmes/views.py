@@ -35,7 +35,6 @@ from ..scheduling import dashboard
 from ..security import Form, render_error
 from . import (
     ORGANISATION_KINDS,
-    SIGN_UP_STATES,
     ProgrammeError,
     SimilarOrganisations,
     add_member,
@@ -44,17 +43,20 @@ from . import (
     importer,
     invite_person,
     invited_not_signed_up,
-    may_change_account,
-    may_issue_sign_in_link,
     organisation,
     organisations,
     organised_programme,
-    people_listing,
-    person_for_organiser,
-    person_memberships,
     programme,
     programme_overview,
     update_programme,
+)
+from .people import (
+    SIGN_UP_STATES,
+    may_change_account,
+    may_issue_sign_in_link,
+    people_listing,
+    person_for_organiser,
+    person_memberships,
 )
 
 bp = Blueprint("programmes", __name__)

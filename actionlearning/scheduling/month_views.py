@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from .. import programmes
 from ..db import get_db
+from ..programmes.people import person_memberships
 from . import MEETING_KINDS
 from .month import month_grid, month_start
 from .views import bp
@@ -37,7 +38,7 @@ def programme_month(programme_id):
     return render_template(
         "scheduling/month.html",
         programme=programme,
-        others=programmes.person_memberships(db, current_user.id),
+        others=person_memberships(db, current_user.id),
         kinds=MEETING_KINDS,
         **grid,
     )
@@ -47,7 +48,7 @@ def programme_month(programme_id):
 @login_required
 def my_month():
     """The month page of the person's programme (the first by name when they are in several)."""
-    memberships = programmes.person_memberships(get_db(), current_user.id)
+    memberships = person_memberships(get_db(), current_user.id)
     if not memberships:
         return render_template("scheduling/month.html", programme=None, others=[])
     return redirect(url_for("scheduling.programme_month", programme_id=memberships[0]["id"]))

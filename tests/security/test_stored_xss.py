@@ -17,7 +17,8 @@ from actionlearning import casestudies, feeds, scheduling
 from actionlearning.casestudies import render_section
 from actionlearning.casestudies.workflow import approve_case_study, submit_case_study
 from actionlearning.journal.entries import add_response, create_entry, update_entry
-from actionlearning.programmes import OPERATOR, importer
+from actionlearning.programmes import importer
+from actionlearning.programmes.people import OPERATOR
 from actionlearning.text import render_markdown
 
 from .conftest import Arena, build_world, url_for_rule
