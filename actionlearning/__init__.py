@@ -78,7 +78,7 @@ def _register_blueprints(app):
     from .home import views as home_views
     from .journal import views as journal_views
     from .mail import views as mail_views
-    from .programmes import pair_views
+    from .programmes import pair_views, people_views
     from .programmes import views as programmes_views
     from .scheduling import learning_set_views, month_views
     from .scheduling import views as scheduling_views
@@ -89,6 +89,7 @@ def _register_blueprints(app):
         home_views,
         auth_views,
         programmes_views,
+        people_views,
         scheduling_views,
         learning_set_views,
         journal_views,
