@@ -124,3 +124,48 @@ def test_domain_modules_never_import_views():
 
 def _is_view(name):
     return name.rpartition(".")[2].endswith("views")
+
+
+# Size: a module past ~400 lines becomes a package, a view past ~30 lines hands its work to
+# domain functions or form helpers (STYLE.md). Lines are physical lines, blank ones and
+# comments included, as an editor shows them; a view runs from its `def` to its last line.
+MODULE_LINES = 400
+VIEW_LINES = 30
+# Data, not code: the numbered migrations are never edited once shipped, and the demo
+# programme's text is one long list.
+LONG_BY_NATURE = {"actionlearning.migrations", "actionlearning.demo_data"}
+ROUTE_DECORATORS = {"route", "get", "post"}
+
+
+def test_no_module_over_400_lines():
+    long = sorted(
+        f"{name}: {lines} lines"
+        for name, path in modules().items()
+        if name not in LONG_BY_NATURE
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES
+    )
+
+    assert long == []
+
+
+def test_no_view_over_30_lines():
+    long = sorted(
+        f"{name}.{view.name}: {view.end_lineno - view.lineno + 1} lines"
+        for name, path in modules().items()
+        for view in _views(path)
+        if view.end_lineno - view.lineno + 1 > VIEW_LINES
+    )
+
+    assert long == []
+
+
+def _views(path):
+    """Functions decorated with a route: @bp.route(...), @bp.get(...), @bp.post(...)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef) and any(
+            isinstance(d, ast.Call)
+            and isinstance(d.func, ast.Attribute)
+            and d.func.attr in ROUTE_DECORATORS
+            for d in node.decorator_list
+        ):
+            yield node

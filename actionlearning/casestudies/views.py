@@ -124,17 +124,8 @@ def edit_case_study(pair_id):
     form = CaseStudyForm(data=_editor_data(page["study"]))
     conflict, insert = None, _insert_request()
     if form.validate_on_submit():
-        try:
-            revision = cs.save_case_study(
-                db, pair_id, current_user.id, int(form.base_revision.data), form.fields(), insert
-            )
-        except cs.StaleRevision as error:
-            conflict = error
-            form.base_revision.data = str(error.current_revision)
-            flash(str(error), "error")
-        except cs.CaseStudyError as error:
-            flash(str(error), "error")
-        else:
+        revision, conflict = _save(db, pair_id, form, insert)
+        if revision is not None:
             flash(f"Saved as revision {revision}.")
             if insert:
                 return redirect(url_for(".edit_case_study", pair_id=pair_id) + "#excerpts")
@@ -148,6 +139,23 @@ def edit_case_study(pair_id):
         factor_labels=evaluation.FACTOR_LABELS,
         **page,
     )
+
+
+def _save(db, pair_id, form, insert):
+    """(the new revision, None) once saved; (None, the StaleRevision) when someone saved
+    first, the form then based on their revision; (None, None) for any other refusal."""
+    try:
+        revision = cs.save_case_study(
+            db, pair_id, current_user.id, int(form.base_revision.data), form.fields(), insert
+        )
+    except cs.StaleRevision as error:
+        form.base_revision.data = str(error.current_revision)
+        flash(str(error), "error")
+        return None, error
+    except cs.CaseStudyError as error:
+        flash(str(error), "error")
+        return None, None
+    return revision, None
 
 
 @bp.post("/<int:pair_id>/<any(submit, approve, return, reopen):step>")
