@@ -4,8 +4,9 @@ Who may do what is decided in `access()`: pair members edit, organisers of the p
 review, the facilitator of the pair's learning set reads, and everyone else sees nothing.
 Every save is checked against the revision the editor started from, inside the write lock,
 so that no one's work is silently overwritten. Queries and actions first; submitting,
-approving, returning and reopening in casestudies/workflow.py, Markdown export in
-casestudies/export.py, the blueprint in casestudies/views.py.
+approving, returning and reopening in casestudies/workflow.py, what the pages show in
+casestudies/pages.py, Markdown export in casestudies/export.py, the blueprint in
+casestudies/views.py.
 """
 
 import difflib
@@ -152,29 +153,6 @@ def case_study(db, pair_id):
     return _case_study(row) if row else None
 
 
-def blank_case_study(pair):
-    """What the editor starts from before the first save: the pair's own problem statement."""
-    return {
-        "id": None,
-        "pair_id": pair["id"],
-        "title": pair["priority_area"],
-        **{name: "" for name in MARKDOWN_FIELDS},
-        **{name + "_html": "" for name in MARKDOWN_FIELDS},
-        "problem": pair.get("problem_statement") or "",
-        "problem_html": render_section(pair.get("problem_statement") or ""),
-        "key_outcomes": [],
-        "themes": [],
-        "status": "draft",
-        "return_comment": "",
-        "return_comment_html": "",
-        "revision": 0,
-        "created_at": None,
-        "updated_at": None,
-        "submitted_at": None,
-        "approved_at": None,
-    }
-
-
 def history(db, case_study_id):
     """Every save and workflow step, newest first, with who and when."""
     return rows(
@@ -184,41 +162,6 @@ def history(db, case_study_id):
                WHERE r.case_study_id = ? ORDER BY r.id DESC""",
         [case_study_id],
     )
-
-
-def case_studies_for(db, person_id, programme_id=None, status=None):
-    """The pairs whose case study this person may see, with its status ('' before the first
-    save); organisers may filter by programme and status."""
-    sql = f"""SELECT p.id AS pair_id, p.borough, p.priority_area, p.name, p.programme_id,
-                g.name AS programme_name, c.title, c.status, c.revision, c.updated_at,
-                s.name AS learning_set_name
-             FROM pairs p JOIN programmes g ON g.id = p.programme_id
-             LEFT JOIN case_studies c ON c.pair_id = p.id
-             LEFT JOIN learning_sets s ON s.id = p.learning_set_id
-             WHERE ({ACCESS}) IS NOT NULL"""
-    params = {"me": person_id}
-    if programme_id is not None:
-        sql += " AND p.programme_id = :programme"
-        params["programme"] = programme_id
-    if status:
-        sql += " AND coalesce(c.status, '') = :status"
-        params["status"] = status
-    sql += " ORDER BY g.starts_on DESC, p.borough, p.priority_area"
-    return [{**row, "label": pair_label(row)} for row in rows(db, sql, params)]
-
-
-def case_study_page(db, pair_id):
-    """What the case-study pages show: the pair, its case study (or a blank one) and history."""
-    pair = pair_details(db, pair_id)
-    study = case_study(db, pair_id)
-    return {
-        "pair": pair,
-        "study": study or blank_case_study(pair),
-        "saved": study is not None,
-        "history": history(db, study["id"]) if study else [],
-        "sections": SECTIONS,
-        "statuses": STATUSES,
-    }
 
 
 def excerpts_for_editor(db, pair_id):

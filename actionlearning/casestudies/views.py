@@ -25,7 +25,7 @@ from ..fields import LongTextField
 from ..programmes import organised_programmes
 from ..security import Form
 from ..times import long_date
-from . import documents, export, workflow
+from . import documents, export, pages, workflow
 
 bp = Blueprint("casestudies", __name__, url_prefix="/case-studies")
 
@@ -100,7 +100,7 @@ def _insert_request():
 @login_required
 def index():
     db = get_db()
-    rows = cs.case_studies_for(db, current_user.id)
+    rows = pages.case_studies_for(db, current_user.id)
     organised = organised_programmes(db, current_user.id)
     return render_template("casestudies/index.html", rows=rows, organised=organised)
 
@@ -110,7 +110,7 @@ def index():
 def show_case_study(pair_id):
     db = get_db()
     level = _access_or_404(db, pair_id)
-    page = cs.case_study_page(db, pair_id)
+    page = pages.case_study_page(db, pair_id)
     return render_template("casestudies/show.html", level=level, step_form=StepForm(), **page)
 
 
@@ -120,7 +120,7 @@ def edit_case_study(pair_id):
     db = get_db()
     if _access_or_404(db, pair_id) != "edit":
         abort(403)
-    page = cs.case_study_page(db, pair_id)
+    page = pages.case_study_page(db, pair_id)
     form = CaseStudyForm(data=_editor_data(page["study"]))
     conflict, insert = None, _insert_request()
     if form.validate_on_submit():

@@ -27,8 +27,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import casestudies, scheduling
+from .. import scheduling
 from ..auth.views import organiser_required
+from ..casestudies import pages as case_study_pages
 from ..db import get_db
 from ..mail import invitations
 from ..scheduling import dashboard
@@ -151,7 +152,7 @@ def show_programme(programme_id):
         form=form,
         clashes=scheduling.clashes_for_programme(db, programme_id),
         **dashboard.programme_dashboard(db, programme_id),
-        case_studies=casestudies.case_studies_for(db, current_user.id, programme_id),
+        case_studies=case_study_pages.case_studies_for(db, current_user.id, programme_id),
         invited=invited_not_signed_up(db, programme_id),
     )
 
