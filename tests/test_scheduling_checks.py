@@ -10,6 +10,7 @@ import pytest
 import vobject
 
 from actionlearning import programmes, scheduling
+from actionlearning.scheduling import checks
 
 from .conftest import csrf_token
 
@@ -153,9 +154,7 @@ def test_facilitator_clash_across_programmes_is_found(db, programme_id, january,
         programme=other,
     )
 
-    warnings = scheduling.clashes(
-        db, scheduling.meeting(db, january["meeting"]), january["meeting"]
-    )
+    warnings = checks.clashes(db, scheduling.meeting(db, january["meeting"]), january["meeting"])
 
     assert len(warnings) == 1
     assert "would be in two meetings at once: Avon January, Second cohort" in warnings[0]

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from actionlearning import scheduling
-from actionlearning.scheduling import dashboard, records
+from actionlearning.scheduling import checks, dashboard, records
 
 LATER = "2027-12-31T00:00:00+00:00"  # 'now' for recording attendance after every meeting
 EARLY = "2026-09-02T00:00:00+00:00"  # 'now' before every meeting
@@ -167,7 +167,7 @@ def test_seminar_on_top_of_set_meeting_is_a_clash(db, programme_id, learning_set
         title="Partnership working: the facts",
     )
 
-    warnings = scheduling.clashes(db, scheduling.meeting(db, seminar), exclude_meeting_id=seminar)
+    warnings = checks.clashes(db, scheduling.meeting(db, seminar), exclude_meeting_id=seminar)
 
     assert warnings == [
         "A seminar or the conference overlaps a set meeting: Set meeting (Tue 12 Jan 2027 10:00)."
@@ -183,7 +183,7 @@ def test_person_in_two_overlapping_set_meetings_is_a_clash(
         datetime(2027, 1, 12, 11), datetime(2027, 1, 12, 12), other_set, title="Lea set meeting"
     )
 
-    warnings = scheduling.clashes(db, scheduling.meeting(db, other), exclude_meeting_id=other)
+    warnings = checks.clashes(db, scheduling.meeting(db, other), exclude_meeting_id=other)
 
     name = db["people"].get(facilitator)["name"]
     assert warnings == [

@@ -27,12 +27,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import scheduling
 from ..auth.views import organiser_required
 from ..casestudies import pages as case_study_pages
 from ..db import get_db
 from ..mail import invitations
-from ..scheduling import dashboard
+from ..scheduling import checks, dashboard
 from ..security import Form
 from . import (
     ORGANISATION_KINDS,
@@ -150,7 +149,7 @@ def show_programme(programme_id):
         "programmes/programme.html",
         programme=row,
         form=form,
-        clashes=scheduling.clashes_for_programme(db, programme_id),
+        clashes=checks.clashes_for_programme(db, programme_id),
         **dashboard.programme_dashboard(db, programme_id),
         case_studies=case_study_pages.case_studies_for(db, current_user.id, programme_id),
         invited=invited_not_signed_up(db, programme_id),

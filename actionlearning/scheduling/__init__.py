@@ -16,7 +16,7 @@ from ..membership import (
     programmes_organised_by,
 )
 from ..text import has_control_characters, has_line_controls, rendered
-from ..times import day_text, long_day_text, to_local, to_utc
+from ..times import long_day_text, to_local, to_utc
 
 MEETING_KINDS = {"set_meeting": "Set meeting", "seminar": "Seminar", "conference": "Conference"}
 EDITABLE_FIELDS = (
@@ -352,67 +352,3 @@ def meeting_people(db, row):
         "learning_set": row.get("learning_set_id"),
     }
     return {r[0] for r in db.execute(MEETING_PEOPLE, params)}
-
-
-# Clashes: warnings, never refusals (a facilitator may have reasons).
-
-
-def clashes(db, candidate, exclude_meeting_id=None, exclude=()):
-    """Warnings for a meeting (a row, or a dict with the same keys) against other scheduled
-    meetings at the same time: in its programme a seminar on a set meeting, the same set
-    twice, or one person in two places; in other programmes, one person in two places (a
-    facilitator may run sets in two cohorts). `exclude`: more meeting ids to leave out."""
-    excluded = [exclude_meeting_id or 0, *exclude]
-    others = rows(
-        db,
-        f"""SELECT m.*, s.name AS learning_set_name, g.time_zone, g.name AS programme_name
-           FROM meetings m JOIN programmes g ON g.id = m.programme_id
-           LEFT JOIN learning_sets s ON s.id = m.learning_set_id
-           WHERE m.status = 'scheduled' AND m.starts_at < ? AND m.ends_at > ?
-             AND m.id NOT IN ({", ".join("?" for _ in excluded)})
-           ORDER BY m.starts_at""",
-        [candidate["ends_at"], candidate["starts_at"], *excluded],
-    )
-    warnings = []
-    mine = None
-    for other in others:
-        when = to_local(other["starts_at"], other["time_zone"])
-        kinds = (candidate["kind"], other["kind"])
-        if other["programme_id"] != candidate["programme_id"]:
-            label = f"{other['title']}, {other['programme_name']} ({day_text(when)} {when:%H:%M})"
-        else:
-            label = f"{other['title']} ({day_text(when)} {when:%H:%M})"
-            if "set_meeting" not in kinds:
-                warnings.append(f"Overlaps {label}: the whole programme is invited to both.")
-                continue
-            if kinds != ("set_meeting", "set_meeting"):
-                warnings.append(f"A seminar or the conference overlaps a set meeting: {label}.")
-                continue
-            if other["learning_set_id"] == candidate["learning_set_id"]:
-                warnings.append(f"Overlaps another meeting of the same set: {label}.")
-                continue
-        mine = meeting_people(db, candidate) if mine is None else mine
-        shared = mine & meeting_people(db, other)
-        if shared:
-            warnings.append(f"{_names(db, shared)} would be in two meetings at once: {label}.")
-    return warnings
-
-
-def _names(db, person_ids):
-    ids = sorted(person_ids)
-    rows = db.execute(
-        f"SELECT name FROM people WHERE id IN ({', '.join('?' for _ in ids)}) ORDER BY name", ids
-    ).fetchall()
-    return ", ".join(r[0] for r in rows)
-
-
-def clashes_for_programme(db, programme_id):
-    """{meeting_id: [warnings]} for every scheduled meeting of a programme that clashes."""
-    found = {}
-    for row in meetings_for_programme(db, programme_id):
-        if row["status"] != "scheduled":
-            continue
-        warnings = clashes(db, row, exclude_meeting_id=row["id"])
-        if warnings:
-            found[row["id"]] = warnings
-    return found

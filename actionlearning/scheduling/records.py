@@ -351,7 +351,8 @@ def unacknowledged_sets_for(db, person_id):
 
 def meeting_record(db, meeting_id, person_id):
     """Everything the meeting page shows to this person (who may see the meeting)."""
-    from . import can_manage_meeting, clashes
+    from . import can_manage_meeting
+    from .checks import clashes
 
     row = meeting(db, meeting_id)
     manages = can_manage_meeting(db, person_id, row)

@@ -140,7 +140,7 @@ def _checked(form, planned, current=None):
 
 def _saved(db, meeting_id, message):
     row = scheduling.meeting(db, meeting_id)
-    for warning in scheduling.clashes(db, row, exclude_meeting_id=meeting_id):
+    for warning in checks.clashes(db, row, exclude_meeting_id=meeting_id):
         flash(f"Clash: {warning}", "warning")
     return back_to_meeting(meeting_id, message)
 
@@ -271,7 +271,7 @@ def programme_meetings(programme_id):
     db = get_db()
     row = organiser_programme(programme_id)
     meetings = scheduling.meetings_for_programme(db, programme_id)
-    clashes = scheduling.clashes_for_programme(db, programme_id)
+    clashes = checks.clashes_for_programme(db, programme_id)
     return render_template(
         "scheduling/programme_meetings.html", programme=row, meetings=meetings, clashes=clashes
     )
