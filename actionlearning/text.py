@@ -18,7 +18,7 @@ from markdown.inlinepatterns import (
 )
 
 # inline() lives with the rest of the export escaping; modules that take it from here still can.
-from .portable_markdown import inline  # noqa: F401
+from .portable_markdown.escaping import inline  # noqa: F401
 
 ALLOWED_TAGS = {
     "a",

@@ -19,7 +19,8 @@ import yaml
 
 from ..db import now, one, rows
 from ..evaluation.pack import evaluation_section
-from ..portable_markdown import front_matter_text, inline, markdown_from_html
+from ..portable_markdown import markdown_from_html
+from ..portable_markdown.escaping import front_matter_text, inline
 from ..times import local_date
 from . import SECTIONS, STATUSES, CaseStudyError, _case_study, members_of_pairs
 from .summary import programme_summary

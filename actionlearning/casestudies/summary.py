@@ -4,7 +4,7 @@ seminars and speakers, attendance and themes, as Markdown for casestudies/export
 from collections import Counter
 
 from ..db import rows
-from ..portable_markdown import inline
+from ..portable_markdown.escaping import inline
 from ..times import local_date, long_date
 
 KIND_LABELS = {

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from ..db import now
 from ..evaluation import FACTOR_LABELS, own_ratings
-from ..portable_markdown import inline
+from ..portable_markdown.escaping import inline
 from ..text import plain_markdown
 from . import (
     CASE_STUDY_SECTIONS,
