@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from .. import feeds
 from ..db import get_db
+from . import publishing
 from .server import RULE, FeedServer
 
 bp = Blueprint("feeds", __name__)
@@ -27,7 +28,7 @@ def _config():
 @bp.get("/calendar")
 @login_required
 def subscribe():
-    links = feeds.calendar_links(get_db(), *_config(), current_user.id)
+    links = publishing.calendar_links(get_db(), *_config(), current_user.id)
     return render_template("feeds/subscribe.html", links=links)
 
 
@@ -44,7 +45,7 @@ def reset_personal_feed():
 def reset_shared_feed(kind, subject_id):
     db = get_db()
     scope = "s" if kind == "sets" else "g"
-    if not feeds.may_publish(db, current_user.id, scope, subject_id):
+    if not publishing.may_publish(db, current_user.id, scope, subject_id):
         abort(404)
     feeds.reset_feed(db, scope, subject_id, current_user.id)
     flash("That feed has a new link. Give it to whoever should subscribe.", "info")
