@@ -17,16 +17,23 @@ from actionlearning import (
     auth,
     casestudies,
     create_app,
-    feeds,
     mail,
     programmes,
     scheduling,
 )
+from actionlearning.casestudies.pages import case_studies_for
 from actionlearning.db import connect, migrate, write
-from actionlearning.evaluation import sets_for_facilitator
+from actionlearning.evaluation.figures import sets_for_facilitator
+from actionlearning.feeds.publishing import publishable_learning_sets, publishable_programmes
 from actionlearning.journal import meeting_choices
 from actionlearning.mail.notifications import queue_case_study_notices
 from actionlearning.programmes.pairs import create_learning_set, create_pair
+from actionlearning.programmes.people import (
+    may_change_account,
+    may_issue_sign_in_link,
+    people_listing,
+    person_for_organiser,
+)
 from actionlearning.scheduling import dashboard, records
 from tests.conftest import _password_hash, sign_in
 
@@ -156,7 +163,7 @@ def test_organised_programme_only_the_programmes_own_organisers(db, ids):
 def test_organised_programmes_and_overview_list_only_ones_own(db, ids):
     listed = [g["name"] for g in programmes.organised_programmes(db, ids["organiserB"])]
     overview = [g["name"] for g in programmes.programme_overview(db, ids["organiserB"])]
-    seminar_feeds = [g["name"] for g in feeds.publishable_programmes(db, ids["organiserB"])]
+    seminar_feeds = [g["name"] for g in publishable_programmes(db, ids["organiserB"])]
 
     assert (listed, overview, seminar_feeds) == (["Programme B"],) * 3
 
@@ -222,7 +229,7 @@ def test_who_manages_which_learning_set(db, ids):
 
 def test_set_feeds_published_by_the_sets_facilitator_or_its_organisers(db, ids):
     def published(who):
-        return sorted(s["name"] for s in feeds.publishable_learning_sets(db, ids[who]))
+        return sorted(s["name"] for s in publishable_learning_sets(db, ids[who]))
 
     assert published("organiserA") == ["Set A1", "Set A2"]
     assert published("facilitatorB1") == ["Set B1"]
@@ -280,9 +287,7 @@ def test_case_study_access_by_role_and_programme(db, ids):
 
 def test_case_study_list_is_what_access_allows(db, ids):
     def listed(who):
-        return _names(
-            ids, [r["pair_id"] for r in casestudies.case_studies_for(db, ids[who])], "pair"
-        )
+        return _names(ids, [r["pair_id"] for r in case_studies_for(db, ids[who])], "pair")
 
     assert listed("organiserB") == ["pairB1", "pairB2"]
     assert listed("facilitatorA2") == ["pairA2"]
@@ -314,7 +319,7 @@ def test_submitted_case_study_is_announced_to_its_programmes_organisers_only(db,
 
 
 def test_organiser_sees_their_programmes_people_and_unplaced_accounts_only(db, ids):
-    listed = [p["id"] for p in programmes.people_listing(db, ids["organiserB"])]
+    listed = [p["id"] for p in people_listing(db, ids["organiserB"])]
 
     assert _names(ids, listed, PEOPLE) == sorted(
         ["unplaced", "organiserB", "coorganiserB"]
@@ -325,7 +330,7 @@ def test_organiser_sees_their_programmes_people_and_unplaced_accounts_only(db, i
 def test_person_for_organiser_refuses_another_programmes_people(db, ids):
     people = ("aliceA1", "facilitatorA2", "coorganiserA", "aliceB1", "organiserB", "unplaced")
 
-    found = [p for p in people if programmes.person_for_organiser(db, ids["organiserA"], ids[p])]
+    found = [p for p in people if person_for_organiser(db, ids["organiserA"], ids[p])]
 
     assert found == ["aliceA1", "facilitatorA2", "coorganiserA", "unplaced"]
 
@@ -333,19 +338,15 @@ def test_person_for_organiser_refuses_another_programmes_people(db, ids):
 def test_sign_in_links_only_for_people_wholly_in_ones_programmes(db, ids):
     people = ("aliceA1", "facilitatorA2", "coorganiserA", "aliceB1", "unplaced")
 
-    allowed = [
-        p for p in people if programmes.may_issue_sign_in_link(db, ids["organiserA"], ids[p])
-    ]
+    allowed = [p for p in people if may_issue_sign_in_link(db, ids["organiserA"], ids[p])]
 
     assert allowed == ["aliceA1", "facilitatorA2"]
 
 
 def test_organiser_accounts_changed_only_by_fellow_organisers(db, ids):
     def may(who, whom):
-        person = programmes.person_for_organiser(db, ids[who], ids[whom]) or auth.person(
-            db, ids[whom]
-        )
-        return programmes.may_change_account(db, ids[who], person)
+        person = person_for_organiser(db, ids[who], ids[whom]) or auth.person(db, ids[whom])
+        return may_change_account(db, ids[who], person)
 
     assert [may("organiserA", "coorganiserA"), may("organiserA", "organiserB")] == [True, False]
 
