@@ -1,5 +1,6 @@
-"""Pages: the organiser's set-up pages for programmes, organisations, people and the
-spreadsheet import. Pair and learning-set pages are in pair_views.py, on the same blueprint."""
+"""The organiser's set-up pages: /programmes (the list, a programme, its spreadsheet import),
+/organisations and /import-template.csv. A programme's pair and set lists and a pair's page
+are in pair_views.py, on the same blueprint; the people pages are in people_views.py."""
 
 from datetime import date
 

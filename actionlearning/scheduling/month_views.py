@@ -1,5 +1,6 @@
 """The month page: a programme's meetings as a calendar grid, for anyone in the programme,
-showing only the meetings they may see. HTML and CSS; no script."""
+showing only the meetings they may see (/programmes/<id>/calendar; /month goes to one's
+first programme's). HTML and CSS; no script. Its routes are on scheduling's blueprint (views.py)."""
 
 import re
 from datetime import datetime
