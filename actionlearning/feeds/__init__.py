@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vDuration
 
 from .. import audit
-from ..db import now, write
+from ..db import now, rows, write
 from ..scheduling import MEETING_KINDS, VISIBLE_MEETINGS
 from ..text import CONTROL_CHARACTERS
 from .timezones import vtimezone
