@@ -129,6 +129,27 @@ def test_organiser_resends_a_persons_meeting_invitations_from_the_outbox(
     assert methods == ["REQUEST"]
 
 
+def test_organiser_resends_invitations_from_the_persons_page_with_none_in_the_outbox(
+    client, db, runner, mail_server, programme_id, make_person, login
+):
+    seminar_ahead(db, programme_id)
+    person = make_person(email="never.invited@example.org")
+    login(make_person(role="organiser"))
+    page = client.get(f"/people/{person}").get_data(as_text=True)
+
+    client.post(
+        f"/mail/outbox/resend/{programme_id}/{person}",
+        data={"csrf_token": csrf_token(client, f"/people/{person}")},
+    )
+    runner.invoke(args=["send-mail"])
+
+    assert "Resend meeting invitations for Test programme" in page
+    assert f'action="/mail/outbox/resend/{programme_id}/{person}"' in page
+    [message] = mail_server.parsed()
+    assert message["To"].addresses[0].addr_spec == "never.invited@example.org"
+    assert message["Subject"].startswith("Invitation: Pooled budgets")
+
+
 def test_resend_is_for_organisers_of_that_programme_only(
     client, db, programme_id, make_person, login
 ):
