@@ -225,6 +225,25 @@ def render_markdown(source):
     )
 
 
+# A journal card (journal/cards.py) is our own template's output with every field escaped
+# by Jinja; like every stored HTML that a page marks safe, it still passes nh3 before it is
+# stored, allowed only what a card is made of.
+CARD_TAGS = {"p", "span", "a", "time"}
+CARD_ATTRIBUTES = {
+    "p": {"class"},
+    "span": {"class"},
+    "a": {"class", "href"},
+    "time": {"datetime"},
+}
+
+
+def sanitise_card(html):
+    """A rendered journal card, safe to store and show (card links stay as they are)."""
+    return nh3.clean(
+        html, tags=CARD_TAGS, attributes=CARD_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None
+    )
+
+
 def rendered(source, error_class, field=None):
     """render_markdown, with a refusal raised as the caller's own error (same message),
     about the form field named, when one is."""

@@ -14,6 +14,7 @@ from actionlearning.db import write
 from actionlearning.journal.entries import add_response, create_entry, delete_entry, update_entry
 from actionlearning.journal.export import journal_markdown, own_journal
 from actionlearning.journal.search import SEARCH_LIMIT, search_entries
+from actionlearning.text import sanitise_card
 from tests.conftest import csrf_token
 
 
@@ -736,3 +737,18 @@ def test_own_markdown_export_keeps_hash_lines_as_text(db, make_entry, make_perso
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings == ["# Reflective journal of Ada \\#1", "## \\# Not a heading"]
     assert "\\#winterpressures came up again" in text
+
+
+def test_stored_card_keeps_only_what_a_card_is_made_of():
+    hostile = (
+        '<p class="entry-meta" onclick="steal()"><script>steal()</script>'
+        '<a class="badge" href="javascript:steal()">x</a> <a href="?theme=Pilot">Pilot</a>'
+        '<time datetime="2026-11-29">Sun 29 Nov 2026</time><img src="x"></p>'
+    )
+
+    card = sanitise_card(hostile)
+
+    assert card == (
+        '<p class="entry-meta"><a class="badge">x</a> <a href="?theme=Pilot">Pilot</a>'
+        '<time datetime="2026-11-29">Sun 29 Nov 2026</time></p>'
+    )

@@ -3,8 +3,9 @@
 A list shows twenty cards, and building each from its parts on every view (dates, badges,
 label links, a macro call per card) was most of the page (docs/benchmarks.md). So the card
 is rendered when the entry is saved, by the template the entry's own page uses
-(templates/journal/_entry_meta.html), and stored in journal_entries.card_html, as the text
-is in body_html. Its links are relative ("?theme=pilot"), so one card serves every list.
+(templates/journal/_entry_meta.html), passed through nh3 and stored in
+journal_entries.card_html, as the text is in body_html. Its links are relative
+("?theme=pilot"), so one card serves every list.
 
 What a card shows from elsewhere (the author's name, the meeting's title and time, the
 programme's time zone) can change without the entry: m017's triggers then set card_html
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
+from ..text import sanitise_card
 from ..times import date_html, datetime_html
 from . import VISIBILITIES, own_entry
 
@@ -26,9 +28,10 @@ _templates.filters.update(date=date_html, datetime=datetime_html)
 
 
 def card_html(entry):
-    """The card of an entry row as the lists read it (entry_rows_sql, then _entry)."""
+    """The card of an entry row as the lists read it (entry_rows_sql, then _entry),
+    rendered and then sanitised: the only HTML besides the texts' that a page marks safe."""
     macro = _templates.get_template("journal/_entry_meta.html").module.entry_meta
-    return str(macro(entry, "", VISIBILITIES))
+    return sanitise_card(str(macro(entry, "", VISIBILITIES)))
 
 
 def store_card(db, author_id, entry_id):
